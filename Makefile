@@ -1,0 +1,54 @@
+# Chuangwen: `make demo` serves the Shiyan demo city, `make test` runs the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := chuangwen/static/vendor
+export DJANGO_SETTINGS_MODULE := chuangwen.settings
+
+.PHONY: install assets demo serve test lint format bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: $(VENDOR)/.built
+
+$(VENDOR)/.built: node_modules/.installed
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/echarts
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+		node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	touch $@
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+demo: install assets var/secret_key
+	scripts/demo.sh
+
+test: install assets
+	CHUANGWEN_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	CHUANGWEN_TESTING=1 $(BIN)/python bench/routing.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/static

@@ -1,0 +1,56 @@
+"""The REST API at /api/v1/ (django-ninja); OpenAPI docs at /api/v1/docs."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+from ninja.errors import AuthenticationError, ValidationError
+
+from chuangwen.accounts.auth import API_AUTH
+from chuangwen.core.errors import ServiceError
+from chuangwen.org.api import router as org_router
+from chuangwen.territory.api import router as territory_router
+
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="创文 Chuangwen API",
+    version="1",
+    description="十堰市创建文明城市工作平台接口。认证:Authorization: Bearer <令牌>,或已登录的浏览器会话。",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    renderer=ChineseJSONRenderer(),
+)
+api.add_router("/territory", territory_router)
+api.add_router("/org", org_router)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "未找到该对象。"}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": "未认证:请提供有效的 API 令牌,或先登录。"}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    return api.create_response(
+        request, {"detail": "请求参数有误,请检查后重试。", "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(ServiceError)
+def refused(request, exc: ServiceError):
+    body = {"detail": exc.message}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status_code)

@@ -1,0 +1,85 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One row per write, written by the service inside the write's own transaction."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("动作"), max_length=80, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=80)
+    object_id = models.CharField(_("对象标识"), max_length=64, blank=True)
+    summary = models.CharField(_("摘要"), max_length=500, blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("待投递")
+    DELIVERED = "delivered", _("已投递")
+    FAILED = "failed", _("投递失败")
+
+
+class OutboxMessage(models.Model):
+    """A side effect promised by a committed write, delivered later by the worker."""
+
+    topic = models.CharField(_("主题"), max_length=80, db_index=True)
+    payload = models.JSONField(_("内容"), default=dict)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    available_at = models.DateTimeField(_("可投递时间"), db_index=True)
+    delivered_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
+        indexes = [models.Index(fields=["status", "available_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk} ({self.status})"
+
+
+class JobRun(models.Model):
+    """When each scheduled job last ran; its row lock keeps two workers from running it twice."""
+
+    name = models.CharField(_("任务"), max_length=80, unique=True)
+    last_started_at = models.DateTimeField(_("最近开始"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("最近结束"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    runs = models.PositiveIntegerField(_("运行次数"), default=0)
+
+    class Meta:
+        verbose_name = _("定时任务")
+        verbose_name_plural = _("定时任务")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,42 @@
+"""The main navigation, filtered by what the signed-in user may do."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str] | None = None  # None: every signed-in user
+    staff_only: bool = False
+
+
+NAV_ITEMS = (
+    NavItem(_("工作台"), "core:home"),
+    NavItem(_("属地地图"), "territory:index"),
+    NavItem(_("单位名录"), "org:unit_list"),
+    NavItem(_("接口文档"), "api:openapi-view", roles=frozenset({"city_admin"})),
+    NavItem(_("系统管理"), "admin:index", staff_only=True),
+)
+
+
+def items_for(user, current_path: str = "") -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    roles = scope_for(user).roles
+    visible = []
+    for item in NAV_ITEMS:
+        if item.staff_only and not user.is_staff:
+            continue
+        if item.roles is not None and not (user.is_superuser or roles & item.roles):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        visible.append({"label": item.label, "url": url, "active": active})
+    return visible

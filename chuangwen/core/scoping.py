@@ -1,0 +1,143 @@
+"""One scoping mechanism for the UI, the API and exports.
+
+A user's *scope* is derived from their memberships (user × unit × role): each grants a
+territory subtree (the unit's territory) and the unit itself, and each role permits a set
+of actions. ``Model.objects.scoped_for(user, action)`` turns that into a filter; every
+model that can be listed declares what "in scope" means for it in
+``scope_q(scope, action)``. Objects
+outside the scope simply do not exist for the user, so detail views answer 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+VIEW = "view"
+EXPORT = "export"
+CHANGE = "change"
+CONFIGURE = "configure"
+ACTIONS = (VIEW, EXPORT, CHANGE, CONFIGURE)
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_id: int
+    territory_path: str | None
+
+
+@dataclass(frozen=True)
+class ActionScope:
+    """What one action may touch: everything, or territory subtrees and units."""
+
+    citywide: bool = False
+    paths: tuple[str, ...] = ()
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def empty(self) -> bool:
+        return not self.citywide and not self.paths and not self.unit_ids
+
+    def covers_path(self, path: str) -> bool:
+        return self.citywide or any(path.startswith(p) for p in self.paths)
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    superuser: bool
+    grants: tuple[Grant, ...]
+    root_path: str | None
+    paired_paths: tuple[str, ...] = ()
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(g.role for g in self.grants)
+
+    def for_action(self, action: str) -> ActionScope:
+        from chuangwen.org.choices import ROLE_ACTIONS
+
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        if self.superuser:
+            return ActionScope(citywide=True)
+        grants = [g for g in self.grants if action in ROLE_ACTIONS.get(g.role, ())]
+        if not grants:
+            return ActionScope()
+        paths = {g.territory_path for g in grants if g.territory_path}
+        if self.root_path and self.root_path in paths:
+            return ActionScope(citywide=True)
+        if action in (VIEW, EXPORT):
+            paths.update(self.paired_paths)
+        # Drop paths that lie inside another granted path: the filter stays short.
+        minimal = tuple(
+            sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+        )
+        return ActionScope(paths=minimal, unit_ids=frozenset(g.unit_id for g in grants))
+
+
+ANONYMOUS_SCOPE = Scope(user_id=None, superuser=False, grants=(), root_path=None)
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, computed once per user object (i.e. once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS_SCOPE
+    cached = getattr(user, "_chuangwen_scope", None)
+    if cached is not None:
+        return cached
+    from chuangwen.org.selectors import grants_for_user, paired_paths_for_units
+    from chuangwen.territory.selectors import root_path
+
+    grants = tuple(grants_for_user(user))
+    scope = Scope(
+        user_id=user.pk,
+        superuser=user.is_superuser,
+        grants=grants,
+        root_path=root_path(),
+        paired_paths=tuple(
+            paired_paths_for_units({g.unit_id for g in grants}, on=timezone.localdate())
+        ),
+    )
+    user._chuangwen_scope = scope
+    return scope
+
+
+def path_q(field_name: str, paths: tuple[str, ...]) -> Q:
+    """Objects whose territory path lies in one of the subtrees."""
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field_name}__startswith": p}) for p in paths))
+
+
+def require(user, action: str, *, path: str | None = None) -> None:
+    """Refuse unless ``user`` may take ``action`` (inside the subtree at ``path``).
+
+    ``user=None`` is the system itself: management commands and the worker.
+    """
+    from .errors import PermissionDeniedError
+
+    if user is None:
+        return
+    scope = scope_for(user).for_action(action)
+    if scope.citywide:
+        return
+    if path is not None and scope.covers_path(path):
+        return
+    raise PermissionDeniedError("您没有权限执行此操作。")
+
+
+class ScopedQuerySet(models.QuerySet):
+    def scoped_for(self, user, action: str = VIEW):
+        scope = scope_for(user).for_action(action)
+        if scope.citywide:
+            return self
+        if scope.empty:
+            return self.none()
+        return self.filter(self.model.scope_q(scope, action))

@@ -1,0 +1,37 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from chuangwen.org.selectors import memberships_of, unit_kind_counts
+from chuangwen.territory.choices import Level
+from chuangwen.territory.selectors import level_counts, scope_roots
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # the point of the check is to report any failure
+        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def home(request):
+    counts = level_counts(user=request.user)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "memberships": memberships_of(request.user),
+            "roots": scope_roots(user=request.user),
+            "level_counts": [(Level(level).label, n) for level, n in counts.items() if n],
+            "unit_total": sum(unit_kind_counts(user=request.user).values()),
+        },
+    )

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from chuangwen.api import api
+
+admin.site.site_header = "十堰市创文平台 · 系统管理"
+admin.site.site_title = "创文平台"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("", include("chuangwen.core.urls")),
+    path("accounts/", include("chuangwen.accounts.urls")),
+    path("territory/", include("chuangwen.territory.urls")),
+    path("org/", include("chuangwen.org.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
