@@ -28,12 +28,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CHUANGWEN_VAR_DIR", BASE_DIR / "var"))
 
 DEBUG = env_bool("DEBUG", False)
+TESTING = env_bool("CHUANGWEN_TESTING", False)
 # HTTPS hardening is on unless explicitly turned off (the local demo serves plain http).
-HTTPS = env_bool("CHUANGWEN_HTTPS", not DEBUG)
+HTTPS = env_bool("CHUANGWEN_HTTPS", not (DEBUG or TESTING))
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or os.environ.get("CHUANGWEN_TESTING"):
+    if DEBUG or TESTING:
         SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
@@ -167,7 +168,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "chuangwen" / "static"]
-WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG or TESTING)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

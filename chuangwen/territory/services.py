@@ -13,6 +13,7 @@ from django.db.models import F
 from chuangwen.core.audit import audit, enqueue
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.geo import area_km2, parse_polygonal, summary, to_geojson
+from chuangwen.core.scoping import CHANGE, CONFIGURE, require
 
 from .choices import Level, NodeKind, child_level
 from .models import TerritoryNode, TerritoryState
@@ -113,6 +114,7 @@ def territory_node_create(
     owner_unit=None,
     actor,
 ) -> TerritoryNode:
+    require(actor, CONFIGURE)
     name = (name or "").strip()
     if not name:
         raise ServiceError("请填写名称。", field="name")
@@ -145,6 +147,7 @@ def territory_node_create(
 
 
 def territory_node_update(*, node: TerritoryNode, actor, geometry=None, **changes) -> TerritoryNode:
+    require(actor, CONFIGURE if geometry is not None else CHANGE, path=node.path)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise ServiceError(f"不能修改字段:{', '.join(sorted(unknown))}")
@@ -193,6 +196,7 @@ def territory_import_features(
     Invalid polygons are repaired and every repair is listed in the report. Any bad
     feature aborts the whole import; the report then lists every problem found.
     """
+    require(actor, CONFIGURE)
     report = ImportReport()
     if not features:
         raise ServiceError("文件中没有任何要素(features)。")
@@ -285,6 +289,7 @@ class NodeSpec:
 
 def territory_bulk_create(*, specs: list[NodeSpec], actor, batch_size: int = 500) -> int:
     """Insert many generated nodes at once (parents before children), one audit row."""
+    require(actor, CONFIGURE)
     known = dict(TerritoryNode.objects.values_list("code", "pk"))
     paths = dict(TerritoryNode.objects.values_list("code", "path"))
     with transaction.atomic():
@@ -336,6 +341,8 @@ def territory_assign_owner(*, codes: list[str], unit, actor) -> int:
         return 0
     with transaction.atomic():
         grids = TerritoryNode.objects.filter(code__in=codes)
+        for path in grids.values_list("path", flat=True):
+            require(actor, CHANGE, path=path)
         wrong = grids.exclude(level=Level.GRID).values_list("code", flat=True)[:5]
         if wrong:
             raise ServiceError(f"只有单元网格可以指定责任主体:{', '.join(wrong)}")

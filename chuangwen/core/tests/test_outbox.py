@@ -1,0 +1,170 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from chuangwen.core import outbox
+from chuangwen.core.audit import audit, enqueue
+from chuangwen.core.models import AuditEvent, JobRun, OutboxMessage, OutboxStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def topic_log():
+    received = []
+
+    def ok(payload):
+        received.append(payload)
+
+    outbox.handles("test.ok")(ok)
+    yield received
+    outbox._handlers.pop("test.ok", None)
+
+
+@pytest.fixture
+def failing_topic():
+    def boom(payload):
+        raise RuntimeError("下游服务不可用")
+
+    outbox.handles("test.fail")(boom)
+    yield
+    outbox._handlers.pop("test.fail", None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_and_enqueue_refuse_to_run_outside_a_transaction():
+    with pytest.raises(RuntimeError):
+        audit(actor=None, action="x", object_type="t")
+    with pytest.raises(RuntimeError):
+        enqueue(topic="x", payload={})
+
+
+def test_audit_and_outbox_rows_roll_back_with_the_write():
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        audit(actor=None, action="test.write", object_type="t", object_id=1)
+        enqueue(topic="test.ok", payload={"n": 1})
+        1 / 0  # noqa: B018
+    assert not AuditEvent.objects.filter(action="test.write").exists()
+    assert not OutboxMessage.objects.filter(topic="test.ok").exists()
+
+
+def test_pending_messages_are_delivered_once_in_order(topic_log):
+    with transaction.atomic():
+        for n in range(3):
+            enqueue(topic="test.ok", payload={"n": n})
+    assert outbox.deliver_pending() == 3
+    assert [p["n"] for p in topic_log] == [0, 1, 2]
+    assert outbox.deliver_pending() == 0
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxStatus.DELIVERED}
+
+
+def test_a_delayed_message_waits_for_its_time(topic_log):
+    with transaction.atomic():
+        enqueue(topic="test.ok", payload={}, delay_seconds=60)
+    assert outbox.deliver_pending() == 0
+    assert outbox.deliver_pending(now=timezone.now() + timedelta(seconds=61)) == 1
+    assert len(topic_log) == 1
+
+
+def test_failures_back_off_then_give_up(failing_topic, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    with transaction.atomic():
+        message = enqueue(topic="test.fail", payload={})
+    now = timezone.now()
+    for attempt in range(1, 4):
+        assert outbox.deliver_pending(now=now) == 1
+        message.refresh_from_db()
+        assert message.attempts == attempt
+        assert "下游服务不可用" in message.last_error
+        now = message.available_at + timedelta(seconds=1)
+    assert message.status == OutboxStatus.FAILED
+    assert outbox.deliver_pending(now=now + timedelta(days=1)) == 0
+
+
+def test_a_failing_message_does_not_block_the_next(failing_topic, topic_log):
+    with transaction.atomic():
+        enqueue(topic="test.fail", payload={})
+        enqueue(topic="test.ok", payload={"after": True})
+    outbox.deliver_pending()
+    assert topic_log == [{"after": True}]
+
+
+def test_scheduled_job_runs_once_per_interval():
+    calls = []
+    outbox.scheduled("test.job", every=timedelta(hours=1))(calls.append)
+    try:
+        now = timezone.now()
+        assert "test.job" in outbox.run_due_jobs(now=now)
+        assert "test.job" not in outbox.run_due_jobs(now=now + timedelta(minutes=59))
+        assert "test.job" in outbox.run_due_jobs(now=now + timedelta(minutes=61))
+        assert len(calls) == 2
+        assert JobRun.objects.get(name="test.job").runs == 2
+    finally:
+        outbox._jobs.pop("test.job", None)
+
+
+def test_prune_job_deletes_only_old_delivered_messages(settings):
+    from chuangwen.core.handlers import prune_delivered_outbox
+
+    settings.OUTBOX_RETENTION_DAYS = 30
+    now = timezone.now()
+    with transaction.atomic():
+        old = enqueue(topic="a", payload={})
+        recent = enqueue(topic="b", payload={})
+        pending = enqueue(topic="c", payload={})
+    OutboxMessage.objects.filter(pk=old.pk).update(
+        status=OutboxStatus.DELIVERED, delivered_at=now - timedelta(days=31)
+    )
+    OutboxMessage.objects.filter(pk=recent.pk).update(
+        status=OutboxStatus.DELIVERED, delivered_at=now - timedelta(days=1)
+    )
+    assert prune_delivered_outbox(now) == 1
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, pending.pk}
+
+
+def test_worker_once_delivers_and_exits(topic_log):
+    with transaction.atomic():
+        enqueue(topic="test.ok", payload={"via": "worker"})
+    call_command("worker", "--once")
+    assert topic_log == [{"via": "worker"}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_process_stops_cleanly_on_sigterm(tmp_path):
+    """The long-running worker exits 0 soon after SIGTERM."""
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "WORKER_POLL_SECONDS": "0.2", "CHUANGWEN_VAR_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)  # its own throw-away SQLite database
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=root, env=env, check=True, timeout=120
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "worker"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        line = proc.stdout.readline()
+        while "worker started" not in line and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+        assert "worker started" in line
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0
+    assert "worker stopped" in out
