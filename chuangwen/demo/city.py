@@ -28,14 +28,14 @@ CITY_CODE = "420300"
 CITY_NAME = "十堰市"
 ZONE_CODE = "420390"  # a local management code, not a GB/T 2260 code
 ZONE_NAME = "十堰经济技术开发区"
-# The development zone's management area east of downtown (illustrative outline).
+# The development zone's management area in the east of 茅箭区 (illustrative outline).
 ZONE_OUTLINE = [
-    (110.858, 32.612),
-    (110.905, 32.598),
-    (110.948, 32.624),
-    (110.940, 32.668),
-    (110.896, 32.684),
-    (110.862, 32.661),
+    (110.845, 32.575),
+    (110.905, 32.566),
+    (110.926, 32.590),
+    (110.915, 32.620),
+    (110.870, 32.628),
+    (110.845, 32.605),
 ]
 
 
@@ -76,7 +76,7 @@ PLANS: dict[str, DistrictPlan] = {
         17,
         True,
     ),
-    ZONE_CODE: DistrictPlan(ZONE_CODE, (110.900, 32.640), ("白浪街道", "东部新区片区", "龙门片区"), 12, 17, True),
+    ZONE_CODE: DistrictPlan(ZONE_CODE, (110.882, 32.598), ("白浪街道", "东部新区片区", "龙门片区"), 12, 17, True),
     "420304": DistrictPlan(
         "420304",
         (110.812, 32.835),

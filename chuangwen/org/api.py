@@ -49,8 +49,9 @@ class UnitDetailOut(UnitOut):
     contact_person: str
     contact_phone: str
     address: str
-    members: list[MemberOut]
-    pairings: list[PairingOut]
+    # Read from attributes set by the handler (the model's own names are relations).
+    members: list[MemberOut] = Field(..., alias="member_rows")
+    pairings: list[PairingOut] = Field(..., alias="pairing_rows")
 
 
 class UnitFilter(Schema):
@@ -70,7 +71,7 @@ def unit_list(request, filters: Query[UnitFilter]):
 @router.get("/units/{unit_id}", response=UnitDetailOut, summary="单位详情")
 def unit_detail(request, unit_id: int):
     unit = selectors.unit_get(user=request.user, pk=unit_id)
-    unit.members = [
+    unit.member_rows = [
         {
             "username": m.user.username,
             "full_name": m.user.full_name,
@@ -79,7 +80,7 @@ def unit_detail(request, unit_id: int):
         }
         for m in selectors.unit_members(user=request.user, unit=unit)
     ]
-    unit.pairings = [
+    unit.pairing_rows = [
         {
             "unit": p.unit.name,
             "territory_code": p.territory.code,

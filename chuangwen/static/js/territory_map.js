@@ -37,6 +37,7 @@
     if (!el || typeof L === "undefined") { return; }
     var result = document.getElementById("locate-result");
     var map = L.map(el, { preferCanvas: true, zoomControl: true });
+    el.leafletMap = map;  // lets browser tests and the console reach the map
     if (el.dataset.tileUrl) {
       L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
     }

@@ -1,0 +1,77 @@
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from chuangwen.testing.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_in_chinese(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "登录" in page and "用户名" in page and "密码" in page
+    assert 'lang="zh-hans"' in page
+
+
+def test_login_and_logout(client):
+    user = UserFactory(username="wang")
+    response = client.post("/accounts/login/", {"username": "wang", "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+    assert user.pk
+
+
+def test_wrong_password_gives_a_chinese_error(client):
+    UserFactory(username="wang")
+    page = client.post("/accounts/login/", {"username": "wang", "password": "wrong"}).content.decode()
+    assert "用户名或密码不正确" in page
+
+
+def test_inactive_user_cannot_log_in(client):
+    UserFactory(username="gone", is_active=False)
+    response = client.post("/accounts/login/", {"username": "gone", "password": TEST_PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_lock_the_account_out(client, settings):
+    UserFactory(username="wang")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post("/accounts/login/", {"username": "wang", "password": "wrong"}).status_code == 200
+    locked = client.post("/accounts/login/", {"username": "wang", "password": "wrong"})
+    assert locked.status_code == 429
+    assert "账号已临时锁定" in locked.content.decode()
+    assert "30 分钟" in locked.content.decode()
+    # Even the right password is refused while locked.
+    again = client.post("/accounts/login/", {"username": "wang", "password": TEST_PASSWORD})
+    assert again.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_account(client, settings):
+    UserFactory(username="wang")
+    UserFactory(username="li")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "wang", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "li", "password": TEST_PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("password", ["12345678901", "password123", "short", "wangjianguo1"])
+def test_weak_passwords_are_rejected(password):
+    user = UserFactory.build(username="wangjianguo1", full_name="王建国")
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+def test_a_strong_password_passes():
+    validate_password("Shiyan-Civil-City-2026", UserFactory.build())
+
+
+def test_pages_redirect_anonymous_users_to_login(client):
+    response = client.get("/org/units/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/org/units/"

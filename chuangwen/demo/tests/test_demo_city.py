@@ -1,0 +1,107 @@
+"""The demo city as `make demo` loads it. Loading takes a few seconds, so one test
+loads it and checks everything the issue promises about it."""
+
+import io
+from collections import defaultdict
+
+import pytest
+import shapely
+from django.core.management import call_command
+from shapely.geometry import shape
+
+from chuangwen.demo import city as demo_city
+from chuangwen.org.choices import Role, UnitKind
+from chuangwen.org.models import Membership, Pairing, Unit
+from chuangwen.territory.choices import Level, NodeKind
+from chuangwen.territory.models import TerritoryNode
+
+pytestmark = pytest.mark.django_db
+
+ACCEPTANCE_POINTS = [((32.629, 110.798), "茅箭区"), ((32.400, 111.004), "丹江口市")]
+
+
+def test_generated_children_partition_their_parents():
+    specs, counts = demo_city.generate()
+    assert counts["urban_grids"] >= 5000
+    by_code = {s.code: s for s in specs}
+    children = defaultdict(list)
+    for spec in specs:
+        if spec.parent_code:
+            children[spec.parent_code].append(spec)
+    for code, kids in children.items():
+        parent = by_code[code]
+        if parent.level in (Level.CITY, Level.DISTRICT):
+            continue  # districts are the real outlines; the zone is carved out of 茅箭区
+        union = shapely.union_all([k.geometry for k in kids])
+        total = sum(k.geometry.area for k in kids)
+        assert union.symmetric_difference(parent.geometry).area <= 1e-9 * parent.geometry.area, code
+        assert total - union.area <= 1e-9 * parent.geometry.area, f"overlap under {code}"
+    assert all(s.geometry.is_valid for s in specs)
+
+
+def test_generation_is_deterministic():
+    first, _ = demo_city.generate()
+    second, _ = demo_city.generate()
+    assert [(s.code, s.name, s.geometry.wkb) for s in first[:300]] == [
+        (s.code, s.name, s.geometry.wkb) for s in second[:300]
+    ]
+
+
+def test_load_demo_builds_the_city(client, settings):
+    settings.ROUTING_RECHECK_SECONDS = 0
+    out = io.StringIO()
+    call_command("load_demo", "--password", "Demo-Password-1", stdout=out)
+    text = out.getvalue()
+    assert "修复 6 个" in text
+    assert "admin" in text and "Demo-Password-1" in text
+
+    # Territory: 8 real districts plus the development zone, ≥5,000 urban grids.
+    districts = TerritoryNode.objects.filter(level=Level.DISTRICT)
+    assert districts.filter(kind=NodeKind.ADMINISTRATIVE).count() == 8
+    zone = districts.get(kind=NodeKind.FUNCTIONAL_ZONE)
+    assert zone.name == "十堰经济技术开发区"
+    urban = [f"420300/{c}/" for c in demo_city.URBAN_DISTRICTS]
+    grid_paths = TerritoryNode.objects.filter(level=Level.GRID).values_list("path", flat=True)
+    assert sum(1 for p in grid_paths if any(p.startswith(u) for u in urban)) >= 5000
+    assert TerritoryNode.objects.filter(level=Level.STREET, name="武当路街道").exists()
+
+    # Grids of one community do not overlap and cover it.
+    community = TerritoryNode.objects.get(code="420302001001")
+    grids = [shape(g) for g in community.children.values_list("geometry", flat=True)]
+    area = shape(community.geometry).area
+    assert abs(shapely.union_all(grids).area - area) <= 1e-9 * area
+    assert sum(g.area for g in grids) - area <= 1e-9 * area
+
+    # Units and people.
+    assert Unit.objects.filter(kind=UnitKind.MUNICIPAL_DEPARTMENT).count() >= 31
+    assert Unit.objects.filter(kind=UnitKind.CITY_OFFICE).count() == 1
+    assert Unit.objects.filter(kind=UnitKind.DISTRICT_GOVERNMENT).count() == 9
+    assert Unit.objects.filter(kind=UnitKind.STREET_OFFICE).count() == TerritoryNode.objects.filter(level=Level.STREET).count()
+    assert Unit.objects.filter(kind=UnitKind.COMMUNITY_COMMITTEE).count() == TerritoryNode.objects.filter(level=Level.COMMUNITY).count()
+    for name in ("十堰市城市管理执法委员会", "十堰市水务集团有限公司", "十堰市燃气有限公司", "国网湖北省电力有限公司十堰供电公司"):
+        assert Unit.objects.filter(name=name).exists()
+    assert Pairing.objects.filter(unit__kind=UnitKind.MUNICIPAL_DEPARTMENT).count() >= 31
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    assert TerritoryNode.objects.filter(level=Level.GRID, owner_unit__isnull=False).exists()
+
+    # The acceptance points, through the API with a token.
+    call_command("create_api_token", "operator", stdout=(token_out := io.StringIO()))
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_out.getvalue().strip()}"}
+    for (lat, lng), district in ACCEPTANCE_POINTS:
+        body = client.get("/api/v1/territory/locate", {"lat": lat, "lng": lng}, **auth).json()
+        assert body["district"]["name"] == district
+        assert body["grid"] is not None and body["grid"]["code"].startswith(body["community"]["code"])
+    assert client.get("/api/v1/territory/locate", {"lat": 39.9, "lng": 116.4}, **auth).status_code == 422
+    in_zone = client.get("/api/v1/territory/locate", {"lat": 32.60, "lng": 110.88}, **auth).json()
+    assert in_zone["district"]["code"] == zone.code
+
+    # The demo logins work.
+    response = client.post("/accounts/login/", {"username": "wudanglu", "password": "Demo-Password-1"})
+    assert response.status_code == 302
+
+    # A second run changes nothing.
+    before = (TerritoryNode.objects.count(), Unit.objects.count(), Membership.objects.count())
+    again = io.StringIO()
+    call_command("load_demo", stdout=again)
+    assert "演示城市已存在" in again.getvalue()
+    assert (TerritoryNode.objects.count(), Unit.objects.count(), Membership.objects.count()) == before
