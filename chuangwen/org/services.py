@@ -77,7 +77,7 @@ def unit_update(*, unit: Unit, actor, **changes) -> Unit:
         raise ServiceError(f"不能修改字段:{', '.join(sorted(unknown))}")
     require(actor, CHANGE, path=unit.territory.path if unit.territory_id else None)
     with transaction.atomic():
-        unit = Unit.objects.select_for_update().select_related("territory").get(pk=unit.pk)
+        unit = Unit.objects.select_for_update(of=("self",)).select_related("territory").get(pk=unit.pk)
         parent = changes.get("parent", unit.parent)
         if parent is not None and parent.pk == unit.pk:
             raise ServiceError("单位不能是自己的上级。", field="parent")

@@ -253,3 +253,16 @@ def test_routing_index_follows_territory_changes(city, settings):
     assert routing.locate(110.47, 32.07).district.code == zone.code
     territory_node_update(node=zone, actor=None, is_active=False)
     assert routing.locate(110.47, 32.07).district.code == "420304"
+
+
+def test_worker_drops_its_routing_index_when_the_territory_changes(city, settings):
+    from chuangwen.core import outbox
+
+    settings.ROUTING_RECHECK_SECONDS = 3600
+    outbox.discover()
+    index = routing.get_index()
+    territory_node_update(node=city.node("420302001"), actor=None, name="武当路街道(新)")
+    assert routing.get_index() is index  # within the recheck interval the old copy stays
+    outbox.deliver_pending()
+    assert routing.get_index() is not index
+    assert routing.locate(110.02, 32.02).street.name == "武当路街道(新)"

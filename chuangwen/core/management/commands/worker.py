@@ -32,7 +32,9 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, stop)
             self.stdout.write(f"worker started, polling every {interval:g}s")
         while True:
-            close_old_connections()
+            if not once:
+                # A long-running process must not keep a broken or expired connection.
+                close_old_connections()
             delivered = outbox.deliver_pending()
             jobs = outbox.run_due_jobs()
             if delivered or jobs:
