@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chuangwen.settings")
 os.environ.setdefault("CHUANGWEN_TESTING", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -49,13 +49,20 @@ def build_rows():
     for i, spec in enumerate(specs, start=1):
         path = (paths[spec.parent_code] if spec.parent_code else "") + spec.code + "/"
         paths[spec.code] = path
-        rows.append(NodeRow(i, spec.code, spec.name, spec.level, spec.kind, path, to_geojson(spec.geometry)))
+        rows.append(
+            NodeRow(i, spec.code, spec.name, spec.level, spec.kind, path, to_geojson(spec.geometry))
+        )
     return rows, specs, counts
 
 
 def urban_points(specs, n, rng):
-    urban = shapely.union_all([s.geometry for s in specs if s.level == Level.STREET
-                               and s.parent_code in city.URBAN_DISTRICTS])
+    urban = shapely.union_all(
+        [
+            s.geometry
+            for s in specs
+            if s.level == Level.STREET and s.parent_code in city.URBAN_DISTRICTS
+        ]
+    )
     shapely.prepare(urban)
     min_x, min_y, max_x, max_y = urban.bounds
     points = []
@@ -97,7 +104,9 @@ def main() -> int:
         assert expected == vectorised(x, y)
         if (chain.grid.code if chain and chain.grid else None) != expected:
             # Only a point on a shared border may differ (both grids contain it).
-            assert shapely.intersects_xy(grid_geoms[[r.code for r in grid_rows].index(chain.grid.code)], x, y)
+            assert shapely.intersects_xy(
+                grid_geoms[[r.code for r in grid_rows].index(chain.grid.code)], x, y
+            )
 
     started = time.perf_counter()
     found = 0
@@ -119,12 +128,22 @@ def main() -> int:
     vector_rate = VECTOR_POINTS / (time.perf_counter() - started)
 
     ratio = index_rate / brute_rate
-    print(f"demo territory: {counts['grids']} grids ({counts['urban_grids']} urban), index built in {build_seconds:.2f} s")
-    print(f"routing index : {index_rate:12,.0f} lookups/s  ({len(points):,} points, {found:,} located, one core)")
-    print(f"brute force   : {brute_rate:12,.0f} lookups/s  ({BRUTE_POINTS:,} points, every grid tested)")
-    print(f"vectorised    : {vector_rate:12,.0f} lookups/s  ({VECTOR_POINTS:,} points, all grids in one call)")
+    print(
+        f"demo territory: {counts['grids']} grids ({counts['urban_grids']} urban), index built in {build_seconds:.2f} s"
+    )
+    print(
+        f"routing index : {index_rate:12,.0f} lookups/s  ({len(points):,} points, {found:,} located, one core)"
+    )
+    print(
+        f"brute force   : {brute_rate:12,.0f} lookups/s  ({BRUTE_POINTS:,} points, every grid tested)"
+    )
+    print(
+        f"vectorised    : {vector_rate:12,.0f} lookups/s  ({VECTOR_POINTS:,} points, all grids in one call)"
+    )
     print(f"ratio         : {ratio:12,.1f}×  index vs brute force (same run)")
-    print(f"ratio         : {index_rate / vector_rate:12,.1f}×  index vs vectorised scan (same run)")
+    print(
+        f"ratio         : {index_rate / vector_rate:12,.1f}×  index vs vectorised scan (same run)"
+    )
     ok = index_rate >= 50_000 and ratio >= 100
     print(f"targets ≥ 50,000/s and ≥ 100×: {'met' if ok else 'MISSED'}")
     return 0

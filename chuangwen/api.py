@@ -2,14 +2,13 @@
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from chuangwen.accounts.auth import API_AUTH
 from chuangwen.core.errors import ServiceError
 from chuangwen.org.api import router as org_router
 from chuangwen.territory.api import router as territory_router
-
 
 
 class ChineseJSONRenderer(JSONRenderer):

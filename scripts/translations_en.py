@@ -88,7 +88,10 @@ EN = {
     "结束日期": "Ends on",
     "备注": "Note",
     "包联关系": "Pairings",
-    ("共 %(counter)s 个单位", "共 %(counter)s 个单位"): ("%(counter)s unit in all", "%(counter)s units in all"),
+    ("共 %(counter)s 个单位", "共 %(counter)s 个单位"): (
+        "%(counter)s unit in all",
+        "%(counter)s units in all",
+    ),
     "属地": "Territory",
     "没有符合条件的单位。": "No unit matches.",
     "上一页": "Previous",

@@ -13,11 +13,19 @@ PO = ROOT / "chuangwen" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 sys.path.insert(0, str(ROOT / "scripts"))
 from translations_en import EN  # noqa: E402
 
-ENTRY = re.compile(r'((?:#.*\n)*)msgid ((?:".*"\n)+)(msgid_plural ((?:".*"\n)+))?((?:msgstr.*\n(?:".*"\n)*)+)')
+ENTRY = re.compile(
+    r'((?:#.*\n)*)msgid ((?:".*"\n)+)(msgid_plural ((?:".*"\n)+))?((?:msgstr.*\n(?:".*"\n)*)+)'
+)
 
 
 def unquote(block: str) -> str:
-    return "".join(re.findall(r'"(.*)"', block)).encode().decode("unicode_escape").encode("latin-1").decode()
+    return (
+        "".join(re.findall(r'"(.*)"', block))
+        .encode()
+        .decode("unicode_escape")
+        .encode("latin-1")
+        .decode()
+    )
 
 
 def quote(text: str) -> str:
@@ -27,9 +35,23 @@ def quote(text: str) -> str:
 def main() -> int:
     env = {**os.environ, "CHUANGWEN_TESTING": "1"}
     subprocess.run(
-        [sys.executable, "../manage.py", "makemessages", "-l", "en", "--no-location",
-         "--ignore", "testing/*", "--ignore", "*/tests/*", "--ignore", "demo/*"],
-        cwd=ROOT / "chuangwen", env=env, check=True,
+        [
+            sys.executable,
+            "../manage.py",
+            "makemessages",
+            "-l",
+            "en",
+            "--no-location",
+            "--ignore",
+            "testing/*",
+            "--ignore",
+            "*/tests/*",
+            "--ignore",
+            "demo/*",
+        ],
+        cwd=ROOT / "chuangwen",
+        env=env,
+        check=True,
     )
     text = PO.read_text(encoding="utf-8")
     missing = []
@@ -46,8 +68,10 @@ def main() -> int:
                 missing.append(msgid)
                 return match.group(0)
             one, many = EN[key]
-            return (f"{comments}msgid {quote(msgid)}\nmsgid_plural {quote(key[1])}\n"
-                    f"msgstr[0] {quote(one)}\nmsgstr[1] {quote(many)}\n")
+            return (
+                f"{comments}msgid {quote(msgid)}\nmsgid_plural {quote(key[1])}\n"
+                f"msgstr[0] {quote(one)}\nmsgstr[1] {quote(many)}\n"
+            )
         if msgid not in EN:
             missing.append(msgid)
             return match.group(0)
@@ -59,7 +83,10 @@ def main() -> int:
         print("no English for:", *missing, sep="\n  ")
         return 1
     subprocess.run(
-        [sys.executable, "../manage.py", "compilemessages", "-l", "en"], cwd=ROOT / "chuangwen", env=env, check=True
+        [sys.executable, "../manage.py", "compilemessages", "-l", "en"],
+        cwd=ROOT / "chuangwen",
+        env=env,
+        check=True,
     )
     return 0
 

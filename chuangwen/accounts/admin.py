@@ -16,11 +16,20 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("full_name", "phone", "email")}),
-        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (
+            "权限",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "phone", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "phone", "password1", "password2"),
+            },
+        ),
     )
     inlines = (MembershipInline,)
 
@@ -29,10 +38,26 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are created with ``manage.py create_api_token`` (the token is shown once)."""
 
-    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "expires_at", "revoked_at")
+    list_display = (
+        "prefix",
+        "name",
+        "user",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "user__username")
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    )
     exclude = ("key_hash",)
     actions = ("revoke",)
 

@@ -100,4 +100,3 @@ def summary(geom) -> dict[str, float]:
         "centroid_lat": label.y,
         "area_km2": area_km2(geom),
     }
-

@@ -22,7 +22,9 @@ from chuangwen.core.geo import _polygonal_part
 from chuangwen.territory.choices import LandUse, Level, ManagementLevel, NodeKind
 from chuangwen.territory.services import NodeSpec
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "territory" / "data" / "shiyan_districts.geojson"
+DATA_FILE = (
+    Path(__file__).resolve().parent.parent / "territory" / "data" / "shiyan_districts.geojson"
+)
 
 CITY_CODE = "420300"
 CITY_NAME = "十堰市"
@@ -76,7 +78,9 @@ PLANS: dict[str, DistrictPlan] = {
         17,
         True,
     ),
-    ZONE_CODE: DistrictPlan(ZONE_CODE, (110.882, 32.598), ("白浪街道", "东部新区片区", "龙门片区"), 12, 17, True),
+    ZONE_CODE: DistrictPlan(
+        ZONE_CODE, (110.882, 32.598), ("白浪街道", "东部新区片区", "龙门片区"), 12, 17, True
+    ),
     "420304": DistrictPlan(
         "420304",
         (110.812, 32.835),
@@ -96,10 +100,38 @@ PLANS: dict[str, DistrictPlan] = {
         14,
         True,
     ),
-    "420322": DistrictPlan("420322", (110.426, 32.993), ("城关镇", "上津镇", "店子镇", "夹河镇", "羊尾镇", "观音镇"), 4, 5, False),
-    "420323": DistrictPlan("420323", (110.229, 32.225), ("城关镇", "宝丰镇", "擂鼓镇", "溢水镇", "麻家渡镇", "官渡镇"), 4, 5, False),
-    "420324": DistrictPlan("420324", (109.715, 32.318), ("城关镇", "水坪镇", "县河镇", "蒋家堰镇", "中峰镇", "泉溪镇"), 4, 5, False),
-    "420325": DistrictPlan("420325", (110.733, 32.050), ("城关镇", "军店镇", "化龙堰镇", "土城镇", "大木厂镇", "青峰镇"), 4, 5, False),
+    "420322": DistrictPlan(
+        "420322",
+        (110.426, 32.993),
+        ("城关镇", "上津镇", "店子镇", "夹河镇", "羊尾镇", "观音镇"),
+        4,
+        5,
+        False,
+    ),
+    "420323": DistrictPlan(
+        "420323",
+        (110.229, 32.225),
+        ("城关镇", "宝丰镇", "擂鼓镇", "溢水镇", "麻家渡镇", "官渡镇"),
+        4,
+        5,
+        False,
+    ),
+    "420324": DistrictPlan(
+        "420324",
+        (109.715, 32.318),
+        ("城关镇", "水坪镇", "县河镇", "蒋家堰镇", "中峰镇", "泉溪镇"),
+        4,
+        5,
+        False,
+    ),
+    "420325": DistrictPlan(
+        "420325",
+        (110.733, 32.050),
+        ("城关镇", "军店镇", "化龙堰镇", "土城镇", "大木厂镇", "青峰镇"),
+        4,
+        5,
+        False,
+    ),
     "420381": DistrictPlan(
         "420381",
         (111.513, 32.540),
@@ -112,14 +144,89 @@ PLANS: dict[str, DistrictPlan] = {
 URBAN_DISTRICTS = ("420302", "420303", "420304", ZONE_CODE)
 
 COMMUNITY_WORDS = (
-    "东岳", "柳林", "人民", "三堰", "四堰", "六堰", "北京路", "朝阳", "东风", "车城", "紫荆",
-    "和平", "新华", "阳光", "滨江", "凤凰", "青年", "幸福", "建设", "公园", "东环", "西苑",
-    "南街", "北街", "桥头", "湖滨", "金岭", "翠苑", "丽都", "锦绣", "惠民", "安居", "兴业",
-    "广场", "堰河", "百二河", "犟河", "香山", "太和", "汉水", "龙泉", "玉泉", "双龙", "天津路",
-    "上海路", "浙江路", "广东路", "大岭", "花园", "卧龙", "林荫", "清风", "明月", "春晖",
-    "秦巴", "方山", "月亮湾", "马家河", "火箭路", "重庆路", "发展大道", "顾家岗", "许家棚",
-    "茅坪", "刘家湾", "张家沟", "李家院", "王家岭", "陈家坡", "黄家湾", "杨家河", "郑家店",
-    "石门", "土门", "新村", "柏树", "桂花", "枫林", "竹园", "杏花", "桃园", "梨园", "松林",
+    "东岳",
+    "柳林",
+    "人民",
+    "三堰",
+    "四堰",
+    "六堰",
+    "北京路",
+    "朝阳",
+    "东风",
+    "车城",
+    "紫荆",
+    "和平",
+    "新华",
+    "阳光",
+    "滨江",
+    "凤凰",
+    "青年",
+    "幸福",
+    "建设",
+    "公园",
+    "东环",
+    "西苑",
+    "南街",
+    "北街",
+    "桥头",
+    "湖滨",
+    "金岭",
+    "翠苑",
+    "丽都",
+    "锦绣",
+    "惠民",
+    "安居",
+    "兴业",
+    "广场",
+    "堰河",
+    "百二河",
+    "犟河",
+    "香山",
+    "太和",
+    "汉水",
+    "龙泉",
+    "玉泉",
+    "双龙",
+    "天津路",
+    "上海路",
+    "浙江路",
+    "广东路",
+    "大岭",
+    "花园",
+    "卧龙",
+    "林荫",
+    "清风",
+    "明月",
+    "春晖",
+    "秦巴",
+    "方山",
+    "月亮湾",
+    "马家河",
+    "火箭路",
+    "重庆路",
+    "发展大道",
+    "顾家岗",
+    "许家棚",
+    "茅坪",
+    "刘家湾",
+    "张家沟",
+    "李家院",
+    "王家岭",
+    "陈家坡",
+    "黄家湾",
+    "杨家河",
+    "郑家店",
+    "石门",
+    "土门",
+    "新村",
+    "柏树",
+    "桂花",
+    "枫林",
+    "竹园",
+    "杏花",
+    "桃园",
+    "梨园",
+    "松林",
 )
 
 
@@ -147,7 +254,9 @@ def effective_areas(districts: list[dict]) -> tuple[dict[str, object], object]:
     return areas, zone
 
 
-def _sample(poly, n: int, rng: random.Random, core: tuple[float, float], p_core: float, sigma: float):
+def _sample(
+    poly, n: int, rng: random.Random, core: tuple[float, float], p_core: float, sigma: float
+):
     shapely.prepare(poly)
     min_x, min_y, max_x, max_y = poly.bounds
     points: list[tuple[float, float]] = []
@@ -227,20 +336,38 @@ def generate(seed: int = 2026) -> tuple[list[NodeSpec], dict]:
     names = {f["properties"]["adcode"]: f["properties"]["name"] for f in districts}
     for feature in districts:
         code = feature["properties"]["adcode"]
-        specs.append(NodeSpec(code, names[code], Level.DISTRICT, CITY_CODE, repaired(shape(feature["geometry"]))))
-    specs.append(NodeSpec(ZONE_CODE, ZONE_NAME, Level.DISTRICT, CITY_CODE, zone, kind=NodeKind.FUNCTIONAL_ZONE))
-    counts = {"districts": len(districts) + 1, "streets": 0, "communities": 0, "grids": 0, "urban_grids": 0}
+        specs.append(
+            NodeSpec(
+                code, names[code], Level.DISTRICT, CITY_CODE, repaired(shape(feature["geometry"]))
+            )
+        )
+    specs.append(
+        NodeSpec(
+            ZONE_CODE, ZONE_NAME, Level.DISTRICT, CITY_CODE, zone, kind=NodeKind.FUNCTIONAL_ZONE
+        )
+    )
+    counts = {
+        "districts": len(districts) + 1,
+        "streets": 0,
+        "communities": 0,
+        "grids": 0,
+        "urban_grids": 0,
+    }
     for dcode in sorted(PLANS):
         plan = PLANS[dcode]
         area = areas[dcode]
         streets = partition(area, len(plan.streets), rng, plan.core, 0.45, 0.05)
-        for s_index, ((_, s_geom), s_name) in enumerate(zip(streets, plan.streets, strict=False), start=1):
+        for s_index, ((_, s_geom), s_name) in enumerate(
+            zip(streets, plan.streets, strict=False), start=1
+        ):
             s_code = f"{dcode}{s_index:03d}"
             specs.append(NodeSpec(s_code, s_name, Level.STREET, dcode, s_geom))
             counts["streets"] += 1
             communities = partition(s_geom, plan.communities_per_street, rng, plan.core, 0.6, 0.03)
             c_names = _community_names(rng, s_name, len(communities))
-            for c_index, ((_, c_geom), c_name) in enumerate(zip(communities, c_names, strict=True), start=1):
+            for c_index, ((_, c_geom), c_name) in enumerate(
+                zip(communities, c_names, strict=True), start=1
+            ):
                 c_code = f"{s_code}{c_index:03d}"
                 specs.append(NodeSpec(c_code, c_name, Level.COMMUNITY, s_code, c_geom))
                 counts["communities"] += 1

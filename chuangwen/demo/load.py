@@ -57,7 +57,9 @@ def _office_name(district: TerritoryNode, street: TerritoryNode) -> str:
 
 
 def _committee_name(street_office: str, community: TerritoryNode) -> str:
-    prefix = street_office.removesuffix("办事处").removesuffix("人民政府").removesuffix("管理办公室")
+    prefix = (
+        street_office.removesuffix("办事处").removesuffix("人民政府").removesuffix("管理办公室")
+    )
     suffix = "居民委员会" if community.name.endswith("社区") else "村民委员会"
     return f"{prefix}{community.name}{suffix}"
 
@@ -130,11 +132,17 @@ def build_units(rng: random.Random) -> dict[str, Unit]:
             actor=None,
         )
     units["volunteer:city"] = unit_create(
-        name="十堰市志愿服务联合会", kind=UnitKind.VOLUNTEER_ORG, territory=root, parent=office, actor=None
+        name="十堰市志愿服务联合会",
+        kind=UnitKind.VOLUNTEER_ORG,
+        territory=root,
+        parent=office,
+        actor=None,
     )
     for district in TerritoryNode.objects.filter(level=Level.DISTRICT).order_by("code"):
         gov_name = (
-            f"{district.name}管理委员会" if district.kind == NodeKind.FUNCTIONAL_ZONE else f"{district.name}人民政府"
+            f"{district.name}管理委员会"
+            if district.kind == NodeKind.FUNCTIONAL_ZONE
+            else f"{district.name}人民政府"
         )
         gov = unit_create(
             name=gov_name,

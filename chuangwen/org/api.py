@@ -64,7 +64,10 @@ class UnitFilter(Schema):
 @paginate(LimitOffsetPagination)
 def unit_list(request, filters: Query[UnitFilter]):
     return selectors.unit_list(
-        user=request.user, kind=filters.kind, search=filters.q.strip(), territory_code=filters.territory
+        user=request.user,
+        kind=filters.kind,
+        search=filters.q.strip(),
+        territory_code=filters.territory,
     )
 
 

@@ -15,7 +15,6 @@ from chuangwen.territory.models import TerritoryNode
 from .choices import UnitKind
 from .models import Membership, Pairing, Unit
 
-
 # The directory lists the city office and departments first, then territory by territory.
 KIND_RANK = Case(
     *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(UnitKind.values)),
@@ -84,9 +83,7 @@ def unit_children(*, user, unit: Unit) -> QuerySet[Unit]:
 
 
 def unit_kind_counts(*, user) -> dict[str, int]:
-    rows = dict(
-        Unit.objects.scoped_for(user, VIEW).values_list("kind").annotate(n=Count("id"))
-    )
+    rows = dict(Unit.objects.scoped_for(user, VIEW).values_list("kind").annotate(n=Count("id")))
     return {kind: rows.get(kind, 0) for kind in UnitKind.values}
 
 

@@ -22,7 +22,15 @@ KIND_LEVEL = {
     UnitKind.STREET_OFFICE: Level.STREET,
     UnitKind.COMMUNITY_COMMITTEE: Level.COMMUNITY,
 }
-UNIT_FIELDS = ("name", "short_name", "parent", "contact_person", "contact_phone", "address", "is_active")
+UNIT_FIELDS = (
+    "name",
+    "short_name",
+    "parent",
+    "contact_person",
+    "contact_phone",
+    "address",
+    "is_active",
+)
 
 
 def _check_unit(*, name: str, kind: str, territory: TerritoryNode | None, parent: Unit | None):
@@ -77,12 +85,17 @@ def unit_update(*, unit: Unit, actor, **changes) -> Unit:
         raise ServiceError(f"不能修改字段:{', '.join(sorted(unknown))}")
     require(actor, CHANGE, path=unit.territory.path if unit.territory_id else None)
     with transaction.atomic():
-        unit = Unit.objects.select_for_update(of=("self",)).select_related("territory").get(pk=unit.pk)
+        unit = (
+            Unit.objects.select_for_update(of=("self",)).select_related("territory").get(pk=unit.pk)
+        )
         parent = changes.get("parent", unit.parent)
         if parent is not None and parent.pk == unit.pk:
             raise ServiceError("单位不能是自己的上级。", field="parent")
         _check_unit(
-            name=changes.get("name", unit.name), kind=unit.kind, territory=unit.territory, parent=parent
+            name=changes.get("name", unit.name),
+            kind=unit.kind,
+            territory=unit.territory,
+            parent=parent,
         )
         before = {k: getattr(unit, f"{k}_id" if k == "parent" else k) for k in changes}
         for key, value in changes.items():
@@ -102,8 +115,11 @@ def unit_update(*, unit: Unit, actor, **changes) -> Unit:
 def membership_grant(*, user, unit: Unit, role: str, title: str = "", actor) -> Membership:
     if role not in Role.values:
         raise ServiceError(f"未知角色:{role}", field="role")
-    require(actor, CONFIGURE if role == Role.CITY_ADMIN else CHANGE,
-            path=unit.territory.path if unit.territory_id else None)
+    require(
+        actor,
+        CONFIGURE if role == Role.CITY_ADMIN else CHANGE,
+        path=unit.territory.path if unit.territory_id else None,
+    )
     if not unit.is_active:
         raise ServiceError("该单位已停用。", field="unit")
     with transaction.atomic():
@@ -126,8 +142,11 @@ def membership_grant(*, user, unit: Unit, role: str, title: str = "", actor) -> 
 
 def membership_revoke(*, membership: Membership, actor) -> Membership:
     unit = membership.unit
-    require(actor, CONFIGURE if membership.role == Role.CITY_ADMIN else CHANGE,
-            path=unit.territory.path if unit.territory_id else None)
+    require(
+        actor,
+        CONFIGURE if membership.role == Role.CITY_ADMIN else CHANGE,
+        path=unit.territory.path if unit.territory_id else None,
+    )
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         if not membership.is_active:

@@ -3,6 +3,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from chuangwen.core.scoping import VIEW, scope_for
+
 from . import selectors
 from .choices import UnitKind
 
@@ -25,7 +27,9 @@ def unit_list(request):
         "kinds": [
             (value, label, n)
             for (value, label), n in zip(
-                UnitKind.choices, selectors.unit_kind_counts(user=request.user).values(), strict=True
+                UnitKind.choices,
+                selectors.unit_kind_counts(user=request.user).values(),
+                strict=True,
             )
         ],
     }
@@ -42,6 +46,8 @@ def unit_detail(request, pk):
         "org/unit_detail.html",
         {
             "unit": unit,
+            "territory_visible": bool(unit.territory_id)
+            and scope_for(request.user).for_action(VIEW).covers_path(unit.territory.path),
             "members": selectors.unit_members(user=request.user, unit=unit),
             "pairings": selectors.unit_pairings(user=request.user, unit=unit),
             "children": selectors.unit_children(user=request.user, unit=unit)[:200],

@@ -14,7 +14,9 @@ EDITABLE = ("name", "land_use", "management_level", "owner_unit", "is_active")
 
 
 class TerritoryNodeForm(forms.ModelForm):
-    geometry = forms.JSONField(label="边界(GeoJSON 几何)", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    geometry = forms.JSONField(
+        label="边界(GeoJSON 几何)", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
     class Meta:
         model = TerritoryNode
@@ -43,7 +45,16 @@ class TerritoryNodeAdmin(admin.ModelAdmin):
     list_filter = ("level", "kind", "land_use", "management_level", "is_active")
     search_fields = ("code", "name")
     autocomplete_fields = ("owner_unit",)
-    readonly_fields = ("code", "level", "kind", "parent", "path", "area_km2", "centroid_lng", "centroid_lat")
+    readonly_fields = (
+        "code",
+        "level",
+        "kind",
+        "parent",
+        "path",
+        "area_km2",
+        "centroid_lng",
+        "centroid_lat",
+    )
     fields = (*readonly_fields, *EDITABLE, "geometry")
     list_select_related = ("owner_unit",)
     show_full_result_count = False

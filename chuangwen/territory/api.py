@@ -102,4 +102,3 @@ def node_detail(request, code: str, geometry: bool = False):
 @router.get("/nodes/{code}/geojson", summary="导出 GeoJSON(子树,可按层级)")
 def node_geojson(request, code: str, level: Level | None = None):
     return selectors.export_geojson(user=request.user, root_code=code, level=level)
-

@@ -71,9 +71,11 @@ def scope_roots(*, user) -> list[TerritoryNode]:
 def ancestors(node: TerritoryNode, *, user=None) -> list[TerritoryNode]:
     """The chain above a node; with ``user``, only the part inside their scope."""
     codes = node.ancestor_codes
-    qs = TerritoryNode.objects.filter(code__in=codes) if user is None else node_queryset(
-        user
-    ).filter(code__in=codes)
+    qs = (
+        TerritoryNode.objects.filter(code__in=codes)
+        if user is None
+        else node_queryset(user).filter(code__in=codes)
+    )
     found = {n.code: n for n in qs.only("id", "code", "name", "level", "path")}
     return [found[c] for c in codes if c in found]
 

@@ -39,7 +39,9 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"新建 {len(self.created)} 个,更新 {len(self.updated)} 个,修复 {len(self.repaired)} 个"]
+        out = [
+            f"新建 {len(self.created)} 个,更新 {len(self.updated)} 个,修复 {len(self.repaired)} 个"
+        ]
         for note in self.repaired:
             out.append(
                 f"  修复 {note.name}({note.code}):{note.problem};"
@@ -321,9 +323,7 @@ def territory_bulk_create(*, specs: list[NodeSpec], actor, batch_size: int = 500
                     )
                 )
             TerritoryNode.objects.bulk_create(batch, batch_size=batch_size)
-            known.update(
-                TerritoryNode.objects.filter(level=level).values_list("code", "pk")
-            )
+            known.update(TerritoryNode.objects.filter(level=level).values_list("code", "pk"))
         audit(
             actor=actor,
             action="territory.bulk_create",

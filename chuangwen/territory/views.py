@@ -26,12 +26,16 @@ def node_detail(request, code):
     node = selectors.node_get(user=request.user, code=code)
     children = selectors.children_with_counts(user=request.user, node=node)
     next_level = child_level(node.level)
+    ancestors = selectors.ancestors(node, user=request.user)
+    # A node without children is drawn among its siblings, when the parent is in scope.
+    context_parent = ancestors[-1] if not children and ancestors else None
     return render(
         request,
         "territory/node.html",
         {
             "node": node,
-            "ancestors": selectors.ancestors(node, user=request.user),
+            "ancestors": ancestors,
+            "context_parent": context_parent,
             "children": children,
             "child_level_label": Level(next_level).label if next_level else "",
             "counts": [
@@ -41,7 +45,9 @@ def node_detail(request, code):
             ],
             "default_unit": territory_default_unit(node) if node.level == Level.GRID else None,
             "node_feature": json.dumps(selectors.feature(node), ensure_ascii=False),
-            "export_levels": [(lv, Level(lv).label) for lv in Level.values[Level.values.index(node.level):]],
+            "export_levels": [
+                (lv, Level(lv).label) for lv in Level.values[Level.values.index(node.level) :]
+            ],
         },
     )
 

@@ -25,7 +25,10 @@ from .factories import UserFactory
 
 
 def square(x0, y0, x1, y1) -> dict:
-    return {"type": "Polygon", "coordinates": [list(map(list, mapping(box(x0, y0, x1, y1))["coordinates"][0]))]}
+    return {
+        "type": "Polygon",
+        "coordinates": [list(map(list, mapping(box(x0, y0, x1, y1))["coordinates"][0]))],
+    }
 
 
 @dataclass
@@ -53,8 +56,12 @@ def _split(x0, y0, x1, y1, axis):
 def build_mini_city() -> MiniCity:
     city = MiniCity()
     root = territory_node_create(
-        code="420300", name="十堰市", level=Level.CITY, parent=None,
-        geometry=square(110.0, 32.0, 110.4, 32.2), actor=None,
+        code="420300",
+        name="十堰市",
+        level=Level.CITY,
+        parent=None,
+        geometry=square(110.0, 32.0, 110.4, 32.2),
+        actor=None,
     )
     city.nodes[root.code] = root
     districts = {
@@ -62,21 +69,45 @@ def build_mini_city() -> MiniCity:
         "420303": ("张湾区", (110.2, 32.0, 110.4, 32.2), ["车城路街道"]),
     }
     for dcode, (dname, dbox, streets) in districts.items():
-        d = territory_node_create(code=dcode, name=dname, level=Level.DISTRICT, parent=root,
-                                  geometry=square(*dbox), actor=None)
+        d = territory_node_create(
+            code=dcode,
+            name=dname,
+            level=Level.DISTRICT,
+            parent=root,
+            geometry=square(*dbox),
+            actor=None,
+        )
         city.nodes[dcode] = d
         sboxes = _split(*dbox, "x") if len(streets) == 2 else (dbox,)
         for si, (sname, sbox) in enumerate(zip(streets, sboxes, strict=True), start=1):
-            s = territory_node_create(code=f"{dcode}{si:03d}", name=sname, level=Level.STREET,
-                                      parent=d, geometry=square(*sbox), actor=None)
+            s = territory_node_create(
+                code=f"{dcode}{si:03d}",
+                name=sname,
+                level=Level.STREET,
+                parent=d,
+                geometry=square(*sbox),
+                actor=None,
+            )
             city.nodes[s.code] = s
             for ci, cbox in enumerate(_split(*sbox, "y"), start=1):
-                c = territory_node_create(code=f"{s.code}{ci:03d}", name=f"{sname[:2]}{ci}社区",
-                                          level=Level.COMMUNITY, parent=s, geometry=square(*cbox), actor=None)
+                c = territory_node_create(
+                    code=f"{s.code}{ci:03d}",
+                    name=f"{sname[:2]}{ci}社区",
+                    level=Level.COMMUNITY,
+                    parent=s,
+                    geometry=square(*cbox),
+                    actor=None,
+                )
                 city.nodes[c.code] = c
                 for gi, gbox in enumerate(_split(*cbox, "x"), start=1):
-                    g = territory_node_create(code=f"{c.code}{gi:03d}", name=f"{c.name}第{gi}网格",
-                                              level=Level.GRID, parent=c, geometry=square(*gbox), actor=None)
+                    g = territory_node_create(
+                        code=f"{c.code}{gi:03d}",
+                        name=f"{c.name}第{gi}网格",
+                        level=Level.GRID,
+                        parent=c,
+                        geometry=square(*gbox),
+                        actor=None,
+                    )
                     city.nodes[g.code] = g
     make = lambda key, **kw: city.units.__setitem__(key, unit_create(actor=None, **kw))  # noqa: E731
     make("city", name="市创文办", kind=UnitKind.CITY_OFFICE, territory=root)
@@ -88,12 +119,27 @@ def build_mini_city() -> MiniCity:
             Level.COMMUNITY: UnitKind.COMMUNITY_COMMITTEE,
         }.get(node.level)
         if kind:
-            make(code, name=f"{node.name}{code}", kind=kind, territory=node, contact_phone="0719-8000000")
-    make("volunteers", name="武当路街道志愿服务队", kind=UnitKind.VOLUNTEER_ORG,
-         territory=city.nodes["420302001"])
+            make(
+                code,
+                name=f"{node.name}{code}",
+                kind=kind,
+                territory=node,
+                contact_phone="0719-8000000",
+            )
+    make(
+        "volunteers",
+        name="武当路街道志愿服务队",
+        kind=UnitKind.VOLUNTEER_ORG,
+        territory=city.nodes["420302001"],
+    )
     today = date.today()
-    pairing_create(unit=city.units["dept"], territory=city.nodes["420303001001"],
-                   starts_on=date(today.year, 1, 1), ends_on=date(today.year, 12, 31), actor=None)
+    pairing_create(
+        unit=city.units["dept"],
+        territory=city.nodes["420303001001"],
+        starts_on=date(today.year, 1, 1),
+        ends_on=date(today.year, 12, 31),
+        actor=None,
+    )
     return city
 
 

@@ -26,7 +26,9 @@ def test_login_and_logout(client):
 
 def test_wrong_password_gives_a_chinese_error(client):
     UserFactory(username="wang")
-    page = client.post("/accounts/login/", {"username": "wang", "password": "wrong"}).content.decode()
+    page = client.post(
+        "/accounts/login/", {"username": "wang", "password": "wrong"}
+    ).content.decode()
     assert "用户名或密码不正确" in page
 
 
@@ -40,7 +42,10 @@ def test_inactive_user_cannot_log_in(client):
 def test_repeated_failures_lock_the_account_out(client, settings):
     UserFactory(username="wang")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert client.post("/accounts/login/", {"username": "wang", "password": "wrong"}).status_code == 200
+        assert (
+            client.post("/accounts/login/", {"username": "wang", "password": "wrong"}).status_code
+            == 200
+        )
     locked = client.post("/accounts/login/", {"username": "wang", "password": "wrong"})
     assert locked.status_code == 429
     assert "账号已临时锁定" in locked.content.decode()

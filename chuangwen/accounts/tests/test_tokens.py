@@ -27,7 +27,9 @@ def test_token_is_stored_as_a_hash_and_works(client):
     assert client.get(URL, **bearer(raw)).status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
-    assert AuditEvent.objects.filter(action="accounts.api_token_create", object_id=str(token.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="accounts.api_token_create", object_id=str(token.pk)
+    ).exists()
 
 
 def test_revoked_expired_and_inactive_tokens_are_refused(client):
@@ -51,7 +53,9 @@ def test_token_service_refusals():
     with pytest.raises(ServiceError, match="用途"):
         api_token_create(user=user, name=" ", actor=None)
     with pytest.raises(ServiceError, match="过期时间"):
-        api_token_create(user=user, name="x", actor=None, expires_at=timezone.now() - timedelta(days=1))
+        api_token_create(
+            user=user, name="x", actor=None, expires_at=timezone.now() - timedelta(days=1)
+        )
     with pytest.raises(ServiceError, match="停用"):
         api_token_create(user=UserFactory(is_active=False), name="x", actor=None)
     token, _ = api_token_create(user=user, name="x", actor=None)
@@ -71,4 +75,3 @@ def test_create_api_token_command_prints_a_working_token(client, capsys):
 def test_create_api_token_command_for_unknown_user():
     with pytest.raises(CommandError, match="no user"):
         call_command("create_api_token", "nobody")
-

@@ -39,23 +39,39 @@ def test_every_changelist_and_change_page_renders(admin_client, city):
 def test_territory_edit_in_admin_goes_through_the_service(admin_client, city):
     grid = city.node("420302001001001")
     url = reverse("admin:territory_territorynode_change", args=[grid.pk])
-    response = admin_client.post(url, {
-        "name": "后台改名网格", "land_use": "green", "management_level": "1", "owner_unit": "",
-        "is_active": "on", "geometry": "",
-    })
+    response = admin_client.post(
+        url,
+        {
+            "name": "后台改名网格",
+            "land_use": "green",
+            "management_level": "1",
+            "owner_unit": "",
+            "is_active": "on",
+            "geometry": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     grid.refresh_from_db()
     assert grid.name == "后台改名网格"
-    assert AuditEvent.objects.filter(action="territory.node_update", object_id=str(grid.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="territory.node_update", object_id=str(grid.pk)
+    ).exists()
 
 
 def test_admin_rejects_a_bad_boundary(admin_client, city):
     grid = city.node("420302001001001")
     url = reverse("admin:territory_territorynode_change", args=[grid.pk])
-    response = admin_client.post(url, {
-        "name": grid.name, "land_use": "", "management_level": "", "owner_unit": "", "is_active": "on",
-        "geometry": '{"type": "Point", "coordinates": [1, 2]}',
-    })
+    response = admin_client.post(
+        url,
+        {
+            "name": grid.name,
+            "land_use": "",
+            "management_level": "",
+            "owner_unit": "",
+            "is_active": "on",
+            "geometry": '{"type": "Point", "coordinates": [1, 2]}',
+        },
+    )
     assert response.status_code == 200
     assert "Polygon" in response.content.decode()
 
@@ -63,12 +79,22 @@ def test_admin_rejects_a_bad_boundary(admin_client, city):
 def test_unit_edit_in_admin_is_audited(admin_client, city):
     unit = city.units["dept"]
     url = reverse("admin:org_unit_change", args=[unit.pk])
-    response = admin_client.post(url, {
-        "name": unit.name, "short_name": "城管", "kind": unit.kind, "parent": "",
-        "territory": unit.territory_id, "contact_person": "张三", "contact_phone": "", "address": "",
-        "is_active": "on",
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
-    })
+    response = admin_client.post(
+        url,
+        {
+            "name": unit.name,
+            "short_name": "城管",
+            "kind": unit.kind,
+            "parent": "",
+            "territory": unit.territory_id,
+            "contact_person": "张三",
+            "contact_phone": "",
+            "address": "",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     event = AuditEvent.objects.get(action="admin.change", object_id=str(unit.pk))
     assert "contact_person" in event.data["fields"]

@@ -11,15 +11,21 @@ def test_every_message_has_an_english_translation():
     text = PO.read_text(encoding="utf-8")
     assert "#, fuzzy" not in text.split("\n\n", 1)[1]
     entries = text.split("\n\n")[1:]
-    untranslated = [e for e in entries if re.search(r'^msgstr(\[\d\])? ""$', e, re.M) and not re.search(
-        r'^msgstr(\[\d\])? ""\n"', e, re.M)]
+    untranslated = [
+        e
+        for e in entries
+        if re.search(r'^msgstr(\[\d\])? ""$', e, re.M)
+        and not re.search(r'^msgstr(\[\d\])? ""\n"', e, re.M)
+    ]
     assert not untranslated
 
 
 def test_compiled_catalogue_is_used():
     with translation.override("en"):
         assert translation.gettext("单位名录") == "Unit directory"
-        assert translation.gettext("用户名或密码不正确。连续多次失败后账号将被临时锁定。").startswith("Wrong username")
+        assert translation.gettext(
+            "用户名或密码不正确。连续多次失败后账号将被临时锁定。"
+        ).startswith("Wrong username")
     with translation.override("zh-hans"):
         assert translation.gettext("单位名录") == "单位名录"
 

@@ -35,7 +35,9 @@ def test_nested_grants_collapse_to_the_outermost(city):
     user = city.user(Role.STREET_OPERATOR, "420302001")
     from chuangwen.org.services import membership_grant
 
-    membership_grant(user=user, unit=city.units["420302001001"], role=Role.COMMUNITY_OPERATOR, actor=None)
+    membership_grant(
+        user=user, unit=city.units["420302001001"], role=Role.COMMUNITY_OPERATOR, actor=None
+    )
     user = type(user).objects.get(pk=user.pk)
     assert scope_for(user).for_action(VIEW).paths == (city.node("420302001").path,)
 
@@ -47,12 +49,19 @@ def test_pairing_widens_view_and_export_but_not_change(city):
     from chuangwen.org.services import pairing_create, unit_create
 
     station = unit_create(
-        name="武当路供水服务站", kind=UnitKind.ENTERPRISE, territory=city.node("420302001"), actor=None
+        name="武当路供水服务站",
+        kind=UnitKind.ENTERPRISE,
+        territory=city.node("420302001"),
+        actor=None,
     )
     city.units["station"] = station
     paired = city.node("420303001002")
     pairing_create(
-        unit=station, territory=paired, starts_on=date(2000, 1, 1), ends_on=date(2999, 12, 31), actor=None
+        unit=station,
+        territory=paired,
+        starts_on=date(2000, 1, 1),
+        ends_on=date(2999, 12, 31),
+        actor=None,
     )
     handler = city.user(Role.UNIT_HANDLER, "station")
     scope = scope_for(handler)
@@ -70,11 +79,17 @@ def test_an_expired_pairing_grants_nothing(city):
     from chuangwen.org.services import pairing_create, unit_create
 
     city.units["station"] = unit_create(
-        name="武当路供水服务站", kind=UnitKind.ENTERPRISE, territory=city.node("420302001"), actor=None
+        name="武当路供水服务站",
+        kind=UnitKind.ENTERPRISE,
+        territory=city.node("420302001"),
+        actor=None,
     )
     pairing_create(
-        unit=city.units["station"], territory=city.node("420303001002"),
-        starts_on=date(2000, 1, 1), ends_on=date(2001, 12, 31), actor=None,
+        unit=city.units["station"],
+        territory=city.node("420303001002"),
+        starts_on=date(2000, 1, 1),
+        ends_on=date(2001, 12, 31),
+        actor=None,
     )
     handler = city.user(Role.UNIT_HANDLER, "station")
     assert not scope_for(handler).for_action(VIEW).covers_path(city.node("420303001002").path)

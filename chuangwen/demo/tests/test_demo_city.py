@@ -76,9 +76,20 @@ def test_load_demo_builds_the_city(client, settings):
     assert Unit.objects.filter(kind=UnitKind.MUNICIPAL_DEPARTMENT).count() >= 31
     assert Unit.objects.filter(kind=UnitKind.CITY_OFFICE).count() == 1
     assert Unit.objects.filter(kind=UnitKind.DISTRICT_GOVERNMENT).count() == 9
-    assert Unit.objects.filter(kind=UnitKind.STREET_OFFICE).count() == TerritoryNode.objects.filter(level=Level.STREET).count()
-    assert Unit.objects.filter(kind=UnitKind.COMMUNITY_COMMITTEE).count() == TerritoryNode.objects.filter(level=Level.COMMUNITY).count()
-    for name in ("十堰市城市管理执法委员会", "十堰市水务集团有限公司", "十堰市燃气有限公司", "国网湖北省电力有限公司十堰供电公司"):
+    assert (
+        Unit.objects.filter(kind=UnitKind.STREET_OFFICE).count()
+        == TerritoryNode.objects.filter(level=Level.STREET).count()
+    )
+    assert (
+        Unit.objects.filter(kind=UnitKind.COMMUNITY_COMMITTEE).count()
+        == TerritoryNode.objects.filter(level=Level.COMMUNITY).count()
+    )
+    for name in (
+        "十堰市城市管理执法委员会",
+        "十堰市水务集团有限公司",
+        "十堰市燃气有限公司",
+        "国网湖北省电力有限公司十堰供电公司",
+    ):
         assert Unit.objects.filter(name=name).exists()
     assert Pairing.objects.filter(unit__kind=UnitKind.MUNICIPAL_DEPARTMENT).count() >= 31
     assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
@@ -90,13 +101,20 @@ def test_load_demo_builds_the_city(client, settings):
     for (lat, lng), district in ACCEPTANCE_POINTS:
         body = client.get("/api/v1/territory/locate", {"lat": lat, "lng": lng}, **auth).json()
         assert body["district"]["name"] == district
-        assert body["grid"] is not None and body["grid"]["code"].startswith(body["community"]["code"])
-    assert client.get("/api/v1/territory/locate", {"lat": 39.9, "lng": 116.4}, **auth).status_code == 422
+        assert body["grid"] is not None and body["grid"]["code"].startswith(
+            body["community"]["code"]
+        )
+    assert (
+        client.get("/api/v1/territory/locate", {"lat": 39.9, "lng": 116.4}, **auth).status_code
+        == 422
+    )
     in_zone = client.get("/api/v1/territory/locate", {"lat": 32.60, "lng": 110.88}, **auth).json()
     assert in_zone["district"]["code"] == zone.code
 
     # The demo logins work.
-    response = client.post("/accounts/login/", {"username": "wudanglu", "password": "Demo-Password-1"})
+    response = client.post(
+        "/accounts/login/", {"username": "wudanglu", "password": "Demo-Password-1"}
+    )
     assert response.status_code == 302
 
     # A second run changes nothing.
@@ -104,4 +122,8 @@ def test_load_demo_builds_the_city(client, settings):
     again = io.StringIO()
     call_command("load_demo", stdout=again)
     assert "演示城市已存在" in again.getvalue()
-    assert (TerritoryNode.objects.count(), Unit.objects.count(), Membership.objects.count()) == before
+    assert (
+        TerritoryNode.objects.count(),
+        Unit.objects.count(),
+        Membership.objects.count(),
+    ) == before

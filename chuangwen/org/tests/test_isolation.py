@@ -67,14 +67,14 @@ def test_api_lists_leave_them_out(client, outsider):
 
 
 def test_ui_pages_and_exports_are_404(client, outsider):
-    street, community, grid, unit, committee = foreign_objects(outsider)
+    street, _community, grid, unit, committee = foreign_objects(outsider)
     client.force_login(outsider["user"])
     for url in (
         f"/territory/{street}/",
         f"/territory/{grid}/",
         f"/territory/{street}/children.geojson",
         f"/territory/{street}/export.geojson",
-        f"/territory/420300/export.geojson",
+        "/territory/420300/export.geojson",
         f"/org/units/{unit.pk}/",
         f"/org/units/{committee.pk}/",
     ):

@@ -24,8 +24,13 @@ NON_ADMIN_ROLES = sorted(set(Role.values) - {Role.CITY_ADMIN})
 
 def test_city_admin_creates_a_department(city):
     admin = city.user(Role.CITY_ADMIN, "city")
-    unit = unit_create(name=" 市园林局 ", kind=UnitKind.MUNICIPAL_DEPARTMENT, territory=city.node("420300"),
-                       contact_phone="0719-8123456", actor=admin)
+    unit = unit_create(
+        name=" 市园林局 ",
+        kind=UnitKind.MUNICIPAL_DEPARTMENT,
+        territory=city.node("420300"),
+        contact_phone="0719-8123456",
+        actor=admin,
+    )
     assert unit.name == "市园林局"
     event = AuditEvent.objects.get(action="org.unit_create", object_id=str(unit.pk))
     assert event.actor == admin
@@ -35,7 +40,12 @@ def test_city_admin_creates_a_department(city):
 def test_only_city_admins_create_units(city, role):
     user = city.user(role, ROLE_HOMES[role])
     with pytest.raises(PermissionDeniedError):
-        unit_create(name="新单位", kind=UnitKind.MUNICIPAL_DEPARTMENT, territory=city.node("420300"), actor=user)
+        unit_create(
+            name="新单位",
+            kind=UnitKind.MUNICIPAL_DEPARTMENT,
+            territory=city.node("420300"),
+            actor=user,
+        )
 
 
 @pytest.mark.parametrize(
@@ -46,20 +56,37 @@ def test_only_city_admins_create_units(city, role):
         ({"name": "x", "kind": UnitKind.STREET_OFFICE, "territory": "420302"}, "街道"),
         ({"name": "x", "kind": UnitKind.COMMUNITY_COMMITTEE, "territory": None}, "社区"),
         ({"name": "市创文办", "kind": UnitKind.MUNICIPAL_DEPARTMENT}, "已存在"),
-        ({"name": "x", "kind": UnitKind.POINT_OWNER, "territory": "420303001001", "parent": "420302001"}, "上级单位"),
+        (
+            {
+                "name": "x",
+                "kind": UnitKind.POINT_OWNER,
+                "territory": "420303001001",
+                "parent": "420302001",
+            },
+            "上级单位",
+        ),
     ],
 )
 def test_unit_create_refuses_bad_input(city, kwargs, message):
     territory = kwargs.pop("territory", "420300")
     parent = kwargs.pop("parent", None)
     with pytest.raises(ServiceError, match=message):
-        unit_create(territory=city.node(territory) if territory else None,
-                    parent=city.units[parent] if parent else None, actor=None, **kwargs)
+        unit_create(
+            territory=city.node(territory) if territory else None,
+            parent=city.units[parent] if parent else None,
+            actor=None,
+            **kwargs,
+        )
 
 
 def test_street_operator_updates_own_units_only(city):
     user = city.user(Role.STREET_OPERATOR, "420302001")
-    unit_update(unit=city.units["420302001001"], actor=user, contact_person="李主任", contact_phone="0719-8000001")
+    unit_update(
+        unit=city.units["420302001001"],
+        actor=user,
+        contact_person="李主任",
+        contact_phone="0719-8000001",
+    )
     unit = city.units["420302001001"]
     unit.refresh_from_db()
     assert unit.contact_person == "李主任"
@@ -69,7 +96,9 @@ def test_street_operator_updates_own_units_only(city):
         unit_update(unit=city.units["420302002"], actor=user, contact_person="x")
 
 
-@pytest.mark.parametrize("role", [Role.INSPECTOR, Role.COLLECTOR, Role.VOLUNTEER, Role.UNIT_HANDLER, Role.LEADER])
+@pytest.mark.parametrize(
+    "role", [Role.INSPECTOR, Role.COLLECTOR, Role.VOLUNTEER, Role.UNIT_HANDLER, Role.LEADER]
+)
 def test_roles_without_change_cannot_update_units(city, role):
     user = city.user(role, ROLE_HOMES[role])
     with pytest.raises(PermissionDeniedError):
@@ -88,30 +117,46 @@ def test_unit_update_refuses_bad_input(city):
 def test_membership_grant_and_revoke(city):
     operator = city.user(Role.STREET_OPERATOR, "420302001")
     newcomer = UserFactory()
-    membership = membership_grant(user=newcomer, unit=city.units["420302001001"], role=Role.COLLECTOR,
-                                  title="网格员", actor=operator)
+    membership = membership_grant(
+        user=newcomer,
+        unit=city.units["420302001001"],
+        role=Role.COLLECTOR,
+        title="网格员",
+        actor=operator,
+    )
     assert membership.is_active
     with pytest.raises(ServiceError, match="已在"):
-        membership_grant(user=newcomer, unit=city.units["420302001001"], role=Role.COLLECTOR, actor=operator)
+        membership_grant(
+            user=newcomer, unit=city.units["420302001001"], role=Role.COLLECTOR, actor=operator
+        )
     membership_revoke(membership=membership, actor=operator)
     membership.refresh_from_db()
     assert not membership.is_active
     with pytest.raises(ServiceError, match="已撤销"):
         membership_revoke(membership=membership, actor=operator)
     # Granting again re-activates the same row.
-    again = membership_grant(user=newcomer, unit=city.units["420302001001"], role=Role.COLLECTOR, actor=operator)
+    again = membership_grant(
+        user=newcomer, unit=city.units["420302001001"], role=Role.COLLECTOR, actor=operator
+    )
     assert again.pk == membership.pk and again.is_active
-    actions = list(AuditEvent.objects.filter(object_id=str(membership.pk), object_type="org.membership")
-                   .order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(membership.pk), object_type="org.membership")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["org.membership_grant", "org.membership_revoke", "org.membership_grant"]
 
 
 def test_membership_grant_refusals(city):
     operator = city.user(Role.STREET_OPERATOR, "420302001")
     with pytest.raises(PermissionDeniedError):
-        membership_grant(user=UserFactory(), unit=city.units["420302002"], role=Role.COLLECTOR, actor=operator)
+        membership_grant(
+            user=UserFactory(), unit=city.units["420302002"], role=Role.COLLECTOR, actor=operator
+        )
     with pytest.raises(PermissionDeniedError):  # nobody below the city office makes city admins
-        membership_grant(user=UserFactory(), unit=city.units["420302001"], role=Role.CITY_ADMIN, actor=operator)
+        membership_grant(
+            user=UserFactory(), unit=city.units["420302001"], role=Role.CITY_ADMIN, actor=operator
+        )
     with pytest.raises(ServiceError, match="未知角色"):
         membership_grant(user=UserFactory(), unit=city.units["420302001"], role="king", actor=None)
     assert Membership.objects.filter(unit=city.units["420302002"], role=Role.COLLECTOR).count() == 0
@@ -119,13 +164,19 @@ def test_membership_grant_refusals(city):
 
 def test_pairing_create_and_end(city):
     admin = city.user(Role.CITY_ADMIN, "city")
-    pairing = pairing_create(unit=city.units["dept"], territory=city.node("420302001001"),
-                             starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31), actor=admin)
+    pairing = pairing_create(
+        unit=city.units["dept"],
+        territory=city.node("420302001001"),
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        actor=admin,
+    )
     pairing_end(pairing=pairing, ends_on=date(2026, 6, 30), actor=admin)
     pairing.refresh_from_db()
     assert pairing.ends_on == date(2026, 6, 30)
-    assert AuditEvent.objects.filter(action="org.pairing_end", object_id=str(pairing.pk)).get().data == {
-        "before": "2026-12-31", "after": "2026-06-30"}
+    assert AuditEvent.objects.filter(
+        action="org.pairing_end", object_id=str(pairing.pk)
+    ).get().data == {"before": "2026-12-31", "after": "2026-06-30"}
 
 
 @pytest.mark.parametrize(
@@ -134,20 +185,37 @@ def test_pairing_create_and_end(city):
         ("420302001", "420302001001", date(2026, 1, 1), date(2026, 2, 1), "市直部门"),
         ("dept", "420302001", date(2026, 1, 1), date(2026, 2, 1), "社区"),
         ("dept", "420302001001", date(2026, 2, 1), date(2026, 1, 1), "结束日期"),
-        ("dept", "420303001001", date(2026, 3, 1), date(2026, 4, 1), "已包联"),  # overlaps the fixture's
+        (
+            "dept",
+            "420303001001",
+            date(2026, 3, 1),
+            date(2026, 4, 1),
+            "已包联",
+        ),  # overlaps the fixture's
     ],
 )
 def test_pairing_refusals(city, unit, territory, starts, ends, message):
     with pytest.raises(ServiceError, match=message):
-        pairing_create(unit=city.units[unit], territory=city.node(territory), starts_on=starts, ends_on=ends, actor=None)
+        pairing_create(
+            unit=city.units[unit],
+            territory=city.node(territory),
+            starts_on=starts,
+            ends_on=ends,
+            actor=None,
+        )
 
 
 @pytest.mark.parametrize("role", NON_ADMIN_ROLES)
 def test_only_city_admins_manage_pairings(city, role):
     user = city.user(role, ROLE_HOMES[role])
     with pytest.raises(PermissionDeniedError):
-        pairing_create(unit=city.units["dept"], territory=city.node("420302001001"),
-                       starts_on=date(2026, 1, 1), ends_on=date(2026, 2, 1), actor=user)
+        pairing_create(
+            unit=city.units["dept"],
+            territory=city.node("420302001001"),
+            starts_on=date(2026, 1, 1),
+            ends_on=date(2026, 2, 1),
+            actor=user,
+        )
     with pytest.raises(PermissionDeniedError):
         pairing_end(pairing=Pairing.objects.first(), ends_on=date(2026, 6, 1), actor=user)
 

@@ -41,7 +41,12 @@ def test_api_unit_list_filters(client, city, token_for):
     body = client.get("/api/v1/org/units", {"kind": "street_office"}, **auth).json()
     assert body["count"] == 3
     body = client.get("/api/v1/org/units", {"territory": "420303"}, **auth).json()
-    assert {u["territory_code"] for u in body["items"]} <= {"420303", "420303001", "420303001001", "420303001002"}
+    assert {u["territory_code"] for u in body["items"]} <= {
+        "420303",
+        "420303001",
+        "420303001001",
+        "420303001002",
+    }
     assert body["count"] == 4
     assert client.get("/api/v1/org/units", {"kind": "ministry"}, **auth).status_code == 422
 

@@ -10,6 +10,7 @@
     grid: { color: "#059669", weight: 1, fillOpacity: 0.12 }
   };
   var ZONE_STYLE = { color: "#4338ca", weight: 2, dashArray: "6 4", fillOpacity: 0.15 };
+  var CONTEXT_STYLE = { color: "#94a3b8", weight: 1, fillOpacity: 0.04 };
 
   function escapeHtml(text) {
     var div = document.createElement("div");
@@ -42,7 +43,10 @@
       L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
     }
     var self = JSON.parse(document.getElementById("node-feature").textContent);
-    var outline = L.geoJSON(self, { style: { color: "#1f2933", weight: 2.5, fill: false }, interactive: false }).addTo(map);
+    var outline = L.geoJSON(self, {
+      style: { color: "#1f2933", weight: 2.5, fill: !!el.dataset.contextUrl, fillColor: "#f59e0b", fillOpacity: 0.25 },
+      interactive: false
+    }).addTo(map);
     if (self.geometry) { map.fitBounds(outline.getBounds(), { padding: [10, 10] }); }
     else { map.setView([32.63, 110.8], 10); }
 
@@ -65,23 +69,40 @@
       locate(event.latlng).then(function (html) { popup.setContent((extraHtml || "") + html); });
     }
 
-    fetch(el.dataset.childrenUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.json(); })
+    function getJson(url) {
+      return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.json(); });
+    }
+
+    // Siblings of a leaf node, faint, so a single grid is seen in its surroundings.
+    if (el.dataset.contextUrl) {
+      getJson(el.dataset.contextUrl).then(function (collection) {
+        var siblings = collection.features.filter(function (f) { return f.properties.code !== el.dataset.node; });
+        L.geoJSON({ type: "FeatureCollection", features: siblings }, {
+          style: CONTEXT_STYLE,
+          onEachFeature: bindFeature
+        }).addTo(map).bringToBack();
+      });
+    }
+
+    function bindFeature(f, featureLayer) {
+      featureLayer.bindTooltip(f.properties.name, { sticky: true });
+      featureLayer.on("click", function (event) {
+        L.DomEvent.stopPropagation(event);
+        var href = el.dataset.nodeUrlTemplate.replace("CODE", encodeURIComponent(f.properties.code));
+        var head = "<p><strong>" + escapeHtml(f.properties.name) + "</strong> <a class=\"enter\" href=\"" + href + "\">" +
+          escapeHtml(el.dataset.labelEnter) + " ›</a></p>";
+        showChain(event, head);
+      });
+    }
+
+    getJson(el.dataset.childrenUrl)
       .then(function (collection) {
         var layer = L.geoJSON(collection, {
           style: function (f) {
             return f.properties.kind === "zone" ? ZONE_STYLE : (LEVEL_STYLE[f.properties.level] || LEVEL_STYLE.grid);
           },
-          onEachFeature: function (f, featureLayer) {
-            featureLayer.bindTooltip(f.properties.name, { sticky: true });
-            featureLayer.on("click", function (event) {
-              L.DomEvent.stopPropagation(event);
-              var href = el.dataset.nodeUrlTemplate.replace("CODE", encodeURIComponent(f.properties.code));
-              var head = "<p><strong>" + escapeHtml(f.properties.name) + "</strong> <a class=\"enter\" href=\"" + href + "\">" +
-                escapeHtml(el.dataset.labelEnter) + " ›</a></p>";
-              showChain(event, head);
-            });
-          }
+          onEachFeature: bindFeature
         }).addTo(map);
         // Zones are drawn over the district they lie in.
         layer.eachLayer(function (l) { if (l.feature.properties.kind === "zone") { l.bringToFront(); } });

@@ -20,8 +20,13 @@ def index():
         # District A: two separate parts (a MultiPolygon).
         row(2, "A", "district", "C/A/", MultiPolygon([box(0, 0, 4, 4), box(6, 6, 8, 8)])),
         # District B: a square with a hole; the hole holds district H (an enclave).
-        row(3, "B", "district", "C/B/", Polygon(
-            [(4, 0), (10, 0), (10, 4), (4, 4)], [[(6, 1), (8, 1), (8, 3), (6, 3)]])),
+        row(
+            3,
+            "B",
+            "district",
+            "C/B/",
+            Polygon([(4, 0), (10, 0), (10, 4), (4, 4)], [[(6, 1), (8, 1), (8, 3), (6, 3)]]),
+        ),
         row(4, "H", "district", "C/H/", box(6, 1, 8, 3)),
         # A functional zone overlapping the north of district A's second part.
         row(5, "Z", "district", "C/Z/", box(6, 7, 8, 8), kind="zone"),
@@ -35,11 +40,20 @@ def index():
 
 
 def codes(chain):
-    return None if chain is None else {k: (v["code"] if v else None) for k, v in chain.as_dict().items()}
+    return (
+        None
+        if chain is None
+        else {k: (v["code"] if v else None) for k, v in chain.as_dict().items()}
+    )
 
 
 def test_point_inside_a_grid_gets_the_whole_chain(index):
-    assert codes(index.locate(1, 1)) == {"grid": "A111", "community": "A11", "street": "A1", "district": "A"}
+    assert codes(index.locate(1, 1)) == {
+        "grid": "A111",
+        "community": "A11",
+        "street": "A1",
+        "district": "A",
+    }
 
 
 def test_point_outside_the_city_is_none(index):
@@ -48,7 +62,12 @@ def test_point_outside_the_city_is_none(index):
 
 
 def test_point_in_the_second_part_of_a_multipolygon(index):
-    assert codes(index.locate(6.5, 6.5)) == {"grid": None, "community": None, "street": None, "district": "A"}
+    assert codes(index.locate(6.5, 6.5)) == {
+        "grid": None,
+        "community": None,
+        "street": None,
+        "district": "A",
+    }
 
 
 def test_point_in_a_hole_belongs_to_what_fills_the_hole(index):
@@ -89,8 +108,10 @@ def test_smaller_polygon_wins_on_a_border():
 
 
 def test_a_corner_shared_by_four_grids():
-    rows = [row(i, f"G{i}", "grid", f"G{i}/", box(x, y, x + 1, y + 1))
-            for i, (x, y) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)])]
+    rows = [
+        row(i, f"G{i}", "grid", f"G{i}/", box(x, y, x + 1, y + 1))
+        for i, (x, y) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)])
+    ]
     assert codes(RoutingIndex(rows).locate(1, 1))["grid"] == "G0"
 
 
@@ -102,8 +123,10 @@ def test_nodes_without_geometry_are_skipped():
 
 def test_index_agrees_with_a_brute_force_scan():
     rng = random.Random(7)
-    rows = [row(i, f"G{i:03d}", "grid", f"G{i:03d}/", box(x, y, x + 1, y + 1))
-            for i, (x, y) in enumerate((x, y) for x in range(10) for y in range(10))]
+    rows = [
+        row(i, f"G{i:03d}", "grid", f"G{i:03d}/", box(x, y, x + 1, y + 1))
+        for i, (x, y) in enumerate((x, y) for x in range(10) for y in range(10))
+    ]
     index = RoutingIndex(rows)
     for _ in range(500):
         x, y = rng.uniform(-1, 11), rng.uniform(-1, 11)

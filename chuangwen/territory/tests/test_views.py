@@ -60,3 +60,12 @@ def test_export_download(client, city):
 
     assert len(json.loads(response.content)["features"]) == 4
     assert client.get("/territory/420302/export.geojson", {"level": "planet"}).status_code == 404
+
+
+def test_leaf_page_draws_its_siblings_when_the_parent_is_in_scope(client, city):
+    user = city.user(Role.COMMUNITY_OPERATOR, "420302001001")
+    client.force_login(user)
+    grid_page = client.get("/territory/420302001001001/").content.decode()
+    assert 'data-context-url="/territory/420302001001/children.geojson"' in grid_page
+    community_page = client.get("/territory/420302001001/").content.decode()
+    assert "data-context-url" not in community_page

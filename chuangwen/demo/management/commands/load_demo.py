@@ -20,4 +20,6 @@ class Command(BaseCommand):
             self.stdout.write("演示城市已存在,未作改动。")
         if not quiet and logins:
             self.stdout.write("\n演示账号(登录 http://127.0.0.1:8000/):")
-            self.stdout.write(logins_table(logins, password if created else "(首次加载时设置的密码)"))
+            self.stdout.write(
+                logins_table(logins, password if created else "(首次加载时设置的密码)")
+            )

@@ -17,10 +17,23 @@ class Command(BaseCommand):
         parser.add_argument("--code-field", required=True, help="property holding the node code")
         parser.add_argument("--name-field", required=True, help="property holding the node name")
         parser.add_argument("--parent-field", help="property holding the parent's code")
-        parser.add_argument("--parent", help="parent code for every feature (instead of --parent-field)")
+        parser.add_argument(
+            "--parent", help="parent code for every feature (instead of --parent-field)"
+        )
         parser.add_argument("--kind", default=NodeKind.ADMINISTRATIVE, choices=NodeKind.values)
 
-    def handle(self, *args, file: Path, level, code_field, name_field, parent_field, parent, kind, **options):
+    def handle(
+        self,
+        *args,
+        file: Path,
+        level,
+        code_field,
+        name_field,
+        parent_field,
+        parent,
+        kind,
+        **options,
+    ):
         if parent_field and parent:
             raise CommandError("--parent-field and --parent exclude each other")
         try:
