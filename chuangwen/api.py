@@ -1,5 +1,6 @@
 """The REST API at /api/v1/ (django-ninja); OpenAPI docs at /api/v1/docs."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -22,6 +23,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=login_required,
     renderer=ChineseJSONRenderer(),
 )
 api.add_router("/territory", territory_router)

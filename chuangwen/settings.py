@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # serves the OpenAPI docs' assets locally instead of from a CDN
     "chuangwen.core",
     "chuangwen.accounts",
     "chuangwen.territory",

@@ -21,3 +21,15 @@ def test_healthz_reports_a_broken_database(client):
 
 def test_healthz_accepts_only_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_api_docs_are_served_locally_to_signed_in_users(client):
+    from chuangwen.testing.factories import UserFactory
+
+    assert client.get("/api/v1/docs").status_code == 302
+    client.force_login(UserFactory())
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/territory/locate" in schema["paths"]
