@@ -178,4 +178,8 @@ EN = {
     "下级%(level)s(%(n)s)": "%(level)s below (%(n)s)",
     "下级数": "Children",
     "面积(km²)": "Area (km²)",
+    "修改密码": "Change password",
+    "至少 10 位,不能全是数字,不能与用户名相近,也不能是常见密码。": "At least 10 characters, not all digits, not like your username and not a common password.",
+    "保存": "Save",
+    "密码已修改。": "Your password was changed.",
 }

@@ -61,3 +61,49 @@ def api_token_revoke(*, token: ApiToken, actor: User | None) -> ApiToken:
             summary=f"吊销 API 令牌 {token.prefix}…",
         )
     return token
+
+
+def user_create(
+    *,
+    username: str,
+    password: str,
+    full_name: str = "",
+    phone: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+    actor: User | None,
+) -> User:
+    """Create a staff account; the password must pass the configured validators."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from chuangwen.core.scoping import CONFIGURE, require
+
+    require(actor, CONFIGURE)
+    username = (username or "").strip()
+    if not username:
+        raise ServiceError("请填写用户名。", field="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ServiceError(f"用户名 {username} 已被使用。", field="username")
+    candidate = User(username=username, full_name=full_name.strip(), phone=phone.strip())
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), field="password") from exc
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username,
+            password=password,
+            full_name=full_name.strip(),
+            phone=phone.strip(),
+            is_staff=is_staff,
+            is_superuser=is_superuser,
+        )
+        audit(
+            actor=actor,
+            action="accounts.user_create",
+            obj=user,
+            summary=f"创建账号 {username}",
+            data={"is_staff": is_staff, "is_superuser": is_superuser},
+        )
+    return user

@@ -58,10 +58,6 @@ def discover() -> None:
     autodiscover_modules("handlers")
 
 
-def registered_jobs() -> dict[str, Job]:
-    return dict(_jobs)
-
-
 def _locked(queryset):
     if connection.features.has_select_for_update_skip_locked:
         return queryset.select_for_update(skip_locked=True)

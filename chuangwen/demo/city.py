@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
-from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, shape
+from shapely.geometry import MultiPoint, MultiPolygon, Polygon, shape
 from shapely.validation import make_valid
 
 from chuangwen.core.geo import _polygonal_part
@@ -389,11 +389,3 @@ def generate(seed: int = 2026) -> tuple[list[NodeSpec], dict]:
                     if dcode in URBAN_DISTRICTS:
                         counts["urban_grids"] += 1
     return specs, counts
-
-
-def point_in(specs: list[NodeSpec], code: str) -> Point:
-    """An interior point of a generated node (used by tests and the benchmark)."""
-    for spec in specs:
-        if spec.code == code:
-            return shapely.point_on_surface(spec.geometry)
-    raise KeyError(code)

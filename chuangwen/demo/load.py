@@ -9,7 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from chuangwen.accounts.models import User
+from chuangwen.accounts.services import user_create
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Membership, Unit
 from chuangwen.org.services import membership_grant, pairing_create, unit_create
@@ -240,12 +240,13 @@ def build_users(units: dict[str, Unit], password: str) -> list[DemoLogin]:
     logins = []
     for username, full_name, role, where, title in DEMO_USERS:
         unit = units[where]
-        user = User.objects.create_user(
+        user = user_create(
             username=username,
             password=password,
             full_name=full_name,
             is_staff=role == "city_admin",
             is_superuser=role == "city_admin",
+            actor=None,
         )
         membership_grant(user=user, unit=unit, role=role, title=title, actor=None)
         logins.append(DemoLogin(username, full_name, role, unit.name))

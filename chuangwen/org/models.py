@@ -9,11 +9,6 @@ from chuangwen.core.scoping import VIEW, ActionScope, ScopedQuerySet, path_q
 from .choices import DIRECTORY_KINDS, Role, UnitKind
 
 
-class UnitQuerySet(ScopedQuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-
 class Unit(TimeStampedModel):
     name = models.CharField(_("名称"), max_length=120, unique=True)
     short_name = models.CharField(_("简称"), max_length=40, blank=True)
@@ -39,7 +34,7 @@ class Unit(TimeStampedModel):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
 
-    objects = UnitQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("单位")

@@ -11,24 +11,11 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [Level.CITY, Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID]
-# Digits each level adds to its parent's code (GB/T 2260 for districts, then +3 per level).
-LEVEL_CODE_DIGITS = {
-    Level.CITY: 6,
-    Level.DISTRICT: 6,
-    Level.STREET: 3,
-    Level.COMMUNITY: 3,
-    Level.GRID: 3,
-}
 
 
 def child_level(level: str) -> str | None:
     index = LEVEL_ORDER.index(Level(level))
     return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
-
-
-def parent_level(level: str) -> str | None:
-    index = LEVEL_ORDER.index(Level(level))
-    return LEVEL_ORDER[index - 1] if index > 0 else None
 
 
 class NodeKind(models.TextChoices):

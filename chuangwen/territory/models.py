@@ -8,11 +8,6 @@ from chuangwen.core.scoping import ActionScope, ScopedQuerySet, path_q
 from .choices import LandUse, Level, ManagementLevel, NodeKind
 
 
-class TerritoryNodeQuerySet(ScopedQuerySet):
-    def active(self):
-        return self.filter(is_active=True)
-
-
 class TerritoryNode(TimeStampedModel):
     """A node of the territory tree: city, district, street, community or unit grid.
 
@@ -59,7 +54,7 @@ class TerritoryNode(TimeStampedModel):
     )
     is_active = models.BooleanField(_("有效"), default=True)
 
-    objects = TerritoryNodeQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("属地节点")
@@ -73,10 +68,6 @@ class TerritoryNode(TimeStampedModel):
     @classmethod
     def scope_q(cls, scope: ActionScope, action: str) -> Q:
         return path_q("path", scope.paths)
-
-    @property
-    def depth(self) -> int:
-        return self.path.count("/")
 
     @property
     def ancestor_codes(self) -> list[str]:

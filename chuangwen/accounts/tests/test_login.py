@@ -80,3 +80,30 @@ def test_pages_redirect_anonymous_users_to_login(client):
     response = client.get("/org/units/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/org/units/"
+
+
+def test_password_change_is_validated_and_audited(client):
+    from chuangwen.core.models import AuditEvent
+
+    user = UserFactory(username="wang")
+    client.force_login(user)
+    page = client.get("/accounts/password/").content.decode()
+    assert "修改密码" in page
+    bad = client.post(
+        "/accounts/password/",
+        {"old_password": "wrong", "new_password1": "12345678901", "new_password2": "12345678901"},
+    )
+    assert bad.status_code == 200
+    assert "密码" in bad.content.decode()
+    good = client.post(
+        "/accounts/password/",
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Wudang-Mountain-88",
+            "new_password2": "Wudang-Mountain-88",
+        },
+    )
+    assert good.status_code == 302
+    assert AuditEvent.objects.filter(action="accounts.password_change", actor=user).exists()
+    user.refresh_from_db()
+    assert user.check_password("Wudang-Mountain-88")

@@ -75,3 +75,28 @@ def test_create_api_token_command_prints_a_working_token(client, capsys):
 def test_create_api_token_command_for_unknown_user():
     with pytest.raises(CommandError, match="no user"):
         call_command("create_api_token", "nobody")
+
+
+def test_user_create_validates_and_audits():
+    from chuangwen.accounts.services import user_create
+
+    user = user_create(username="li", password="Wudang-Mountain-88", full_name="李四", actor=None)
+    assert user.check_password("Wudang-Mountain-88")
+    assert AuditEvent.objects.filter(action="accounts.user_create", object_id=str(user.pk)).exists()
+    with pytest.raises(ServiceError, match="已被使用"):
+        user_create(username="LI", password="Wudang-Mountain-88", actor=None)
+    with pytest.raises(ServiceError):
+        user_create(username="zhang", password="1234567890", actor=None)
+    with pytest.raises(ServiceError, match="用户名"):
+        user_create(username=" ", password="Wudang-Mountain-88", actor=None)
+
+
+@pytest.mark.parametrize("role", ["city_operator", "street_operator", "unit_handler", "volunteer"])
+def test_only_city_admins_create_users(city, role):
+    from chuangwen.accounts.services import user_create
+    from chuangwen.core.errors import PermissionDeniedError
+    from chuangwen.testing.city import ROLE_HOMES
+
+    actor = city.user(role, ROLE_HOMES[role])
+    with pytest.raises(PermissionDeniedError):
+        user_create(username="newbie", password="Wudang-Mountain-88", actor=actor)

@@ -127,3 +127,11 @@ def test_load_demo_builds_the_city(client, settings):
         Unit.objects.count(),
         Membership.objects.count(),
     ) == before
+
+
+def test_load_demo_refuses_a_weak_password_and_saves_nothing():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="演示城市未加载"):
+        call_command("load_demo", "--password", "123456789012", stdout=io.StringIO())
+    assert not TerritoryNode.objects.exists()

@@ -1,7 +1,8 @@
 import os
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from chuangwen.core.errors import ServiceError
 from chuangwen.demo.load import load, logins_table
 
 DEFAULT_PASSWORD = "Shiyan-Demo-2026"
@@ -15,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="do not print the logins")
 
     def handle(self, *args, password: str, quiet: bool = False, **options):
-        created, logins = load(password=password, stdout=self.stdout)
+        try:
+            created, logins = load(password=password, stdout=self.stdout)
+        except ServiceError as exc:
+            raise CommandError(f"演示城市未加载:{exc.message}") from exc
         if not created:
             self.stdout.write("演示城市已存在,未作改动。")
         if not quiet and logins:
