@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from chuangwen.core.admin import ReadOnlyAdmin
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.geo import parse_polygonal
 
@@ -72,14 +73,5 @@ class TerritoryNodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(TerritoryState)
-class TerritoryStateAdmin(admin.ModelAdmin):
+class TerritoryStateAdmin(ReadOnlyAdmin):
     list_display = ("version", "changed_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

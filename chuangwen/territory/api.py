@@ -72,9 +72,7 @@ class NodeFilter(Schema):
 def locate(request, query: Query[LocateQuery]):
     chain = locate_point(query.lng, query.lat)
     if chain is None:
-        root = selectors.root_path()
-        city = "本市" if not root else selectors.TerritoryNode.objects.get(path=root).name
-        raise HttpError(422, f"该位置({query.lat}, {query.lng})不在{city}辖区内。")
+        raise HttpError(422, f"该位置({query.lat}, {query.lng})不在{selectors.city_name()}辖区内。")
     return {"lng": query.lng, "lat": query.lat, **chain.as_dict()}
 
 

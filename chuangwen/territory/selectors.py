@@ -37,6 +37,11 @@ def root_path() -> str | None:
     )
 
 
+def city_name() -> str:
+    root = TerritoryNode.objects.filter(level=Level.CITY, parent__isnull=True).only("name").first()
+    return root.name if root else "本市"
+
+
 def node_queryset(user, action: str = VIEW) -> QuerySet[TerritoryNode]:
     return TerritoryNode.objects.scoped_for(user, action)
 

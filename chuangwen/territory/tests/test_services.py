@@ -327,22 +327,14 @@ def test_import_command_prints_the_repair_report(db, capsys):
     assert "新建 8 个" in out and "修复 郧西县(420322)" in out
 
 
-def test_import_command_fails_clearly(db, tmp_path):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("{not json", "cannot read"), ('{"type": "Feature"}', "FeatureCollection")],
+)
+def test_import_command_fails_clearly(db, tmp_path, content, message):
     bad = tmp_path / "bad.geojson"
-    bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(CommandError, match="cannot read"):
-        call_command(
-            "import_territory",
-            str(bad),
-            "--level",
-            "district",
-            "--code-field",
-            "adcode",
-            "--name-field",
-            "name",
-        )
-    bad.write_text('{"type": "Feature"}', encoding="utf-8")
-    with pytest.raises(CommandError, match="FeatureCollection"):
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
         call_command(
             "import_territory",
             str(bad),
