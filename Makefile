@@ -49,6 +49,7 @@ format: install
 
 bench: install
 	CHUANGWEN_TESTING=1 $(BIN)/python bench/routing.py
+	CHUANGWEN_TESTING=1 $(BIN)/python bench/deadlines.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static

@@ -195,6 +195,9 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 # How often a process checks whether the territory changed and its routing index is stale.
 ROUTING_RECHECK_SECONDS = float(os.environ.get("ROUTING_RECHECK_SECONDS", "2"))
+# Work periods of a working day (the official calendar decides which days are working days).
+WORK_PERIODS = os.environ.get("WORK_PERIODS", "08:00-12:00,14:00-18:00")
+CALENDAR_RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", "30"))
 WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))

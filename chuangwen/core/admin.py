@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from .audit import audit
-from .models import AuditEvent, JobRun, OutboxMessage
+from .models import AuditEvent, CalendarDay, JobRun, OutboxMessage
+from .services import calendar_day_clear, calendar_day_set
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -56,3 +57,31 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 @admin.register(JobRun)
 class JobRunAdmin(ReadOnlyAdmin):
     list_display = ("name", "last_started_at", "last_finished_at", "runs", "last_error")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """The form where the office enters a year's official holiday schedule (and local
+    exceptions); saving goes through the calendar service."""
+
+    list_display = ("day", "is_workday", "name", "is_official_schedule", "updated_at")
+    list_filter = ("is_workday", "is_official_schedule")
+    date_hierarchy = "day"
+    search_fields = ("name",)
+
+    def save_model(self, request, obj, form, change):
+        saved = calendar_day_set(
+            day=obj.day,
+            is_workday=obj.is_workday,
+            name=obj.name,
+            is_official_schedule=obj.is_official_schedule,
+            actor=request.user,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        calendar_day_clear(day=obj.day, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            calendar_day_clear(day=obj.day, actor=request.user)

@@ -83,3 +83,25 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarDay(models.Model):
+    """An administrator's word on one day: part of a year's official schedule (entered
+    when the State Council publishes it) or a local exception. It beats every other
+    source of the working calendar."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("名称"), max_length=40, blank=True, help_text=_("如:春节、调休上班"))
+    is_official_schedule = models.BooleanField(
+        _("属于国务院公布的放假安排"), default=True, help_text=_("否:本地临时调整")
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {'上班' if self.is_workday else '休息'} {self.name}".strip()

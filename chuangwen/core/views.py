@@ -2,9 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from chuangwen.core.scoping import CONFIGURE, scope_for
+from chuangwen.core.workcalendar import years_missing_schedule
 from chuangwen.org.selectors import memberships_of, unit_kind_counts
 from chuangwen.territory.choices import Level
 from chuangwen.territory.selectors import level_counts, scope_roots
@@ -25,6 +28,7 @@ def healthz(request):
 @login_required
 def home(request):
     counts = level_counts(user=request.user)
+    configures = scope_for(request.user).for_action(CONFIGURE).citywide
     return render(
         request,
         "core/home.html",
@@ -33,5 +37,6 @@ def home(request):
             "roots": scope_roots(user=request.user),
             "level_counts": [(Level(level).label, n) for level, n in counts.items() if n],
             "unit_total": sum(unit_kind_counts(user=request.user).values()),
+            "calendar_missing": years_missing_schedule(timezone.localdate()) if configures else [],
         },
     )
