@@ -207,22 +207,34 @@ def territory_import_features(
         default_parent = TerritoryNode.objects.filter(code=parent_code).first()
         if default_parent is None:
             raise ServiceError(f"上级代码 {parent_code} 不存在。")
+
+    def prop(feature, field_name):
+        return str((feature.get("properties") or {}).get(field_name) or "").strip()
+
+    # One query for every node the file names, as itself or as a parent.
+    wanted = {prop(f, code_field) for f in features}
+    if parent_field:
+        wanted |= {prop(f, parent_field) for f in features}
+    known = {n.code: n for n in TerritoryNode.objects.filter(code__in=wanted - {""})}
     prepared = []
+    seen: set[str] = set()
     for number, feature in enumerate(features, start=1):
-        props = feature.get("properties") or {}
-        code = str(props.get(code_field) or "").strip()
-        name = str(props.get(name_field) or "").strip()
+        code = prop(feature, code_field)
+        name = prop(feature, name_field)
         label = f"第 {number} 个要素({name or code or '无名'})"
         try:
             parent = default_parent
             if parent_field:
-                pcode = str(props.get(parent_field) or "").strip()
-                parent = TerritoryNode.objects.filter(code=pcode).first() if pcode else None
+                pcode = prop(feature, parent_field)
+                parent = known.get(pcode)
                 if parent is None:
                     raise ServiceError(f"上级代码 {pcode or '(空)'} 不存在")
             if not name:
                 raise ServiceError(f"缺少名称字段 {name_field}")
-            existing = TerritoryNode.objects.filter(code=code).first()
+            if code in seen:
+                raise ServiceError(f"代码 {code} 在文件中重复出现")
+            seen.add(code)
+            existing = known.get(code)
             if existing is None:
                 _check_placement(code=code, level=level, parent=parent)
             elif existing.level != level or existing.parent_id != (parent.pk if parent else None):

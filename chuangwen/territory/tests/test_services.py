@@ -200,16 +200,22 @@ def _features():
     return json.loads(SHIYAN.read_text(encoding="utf-8"))["features"]
 
 
+def _import_districts(features=None, **overrides):
+    kwargs = {
+        "features": _features() if features is None else features,
+        "level": Level.DISTRICT,
+        "code_field": "adcode",
+        "name_field": "name",
+        "parent_code": "420300",
+        "actor": None,
+        **overrides,
+    }
+    return territory_import_features(**kwargs)
+
+
 def test_import_of_the_real_districts_repairs_and_reports(db):
     territory_node_create(code="420300", name="十堰市", level=Level.CITY, parent=None, actor=None)
-    report = territory_import_features(
-        features=_features(),
-        level=Level.DISTRICT,
-        code_field="adcode",
-        name_field="name",
-        parent_code="420300",
-        actor=None,
-    )
+    report = _import_districts()
     assert len(report.created) == 8
     assert {n.code for n in report.repaired} == {
         "420302",
@@ -223,14 +229,7 @@ def test_import_of_the_real_districts_repairs_and_reports(db):
         assert note.area_after_km2 == pytest.approx(note.area_before_km2, rel=0.01)
     assert "修复 6 个" in report.lines()[0]
     # A second import updates in place.
-    again = territory_import_features(
-        features=_features(),
-        level=Level.DISTRICT,
-        code_field="adcode",
-        name_field="name",
-        parent_code="420300",
-        actor=None,
-    )
+    again = _import_districts()
     assert len(again.updated) == 8 and not again.created
     assert TerritoryNode.objects.filter(level=Level.DISTRICT).count() == 8
 
@@ -241,14 +240,7 @@ def test_import_is_all_or_nothing_and_lists_every_bad_feature(db):
     features[1]["properties"]["name"] = ""
     features[3]["geometry"] = {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}
     with pytest.raises(TerritoryImportError) as info:
-        territory_import_features(
-            features=features,
-            level=Level.DISTRICT,
-            code_field="adcode",
-            name_field="name",
-            parent_code="420300",
-            actor=None,
-        )
+        _import_districts(features)
     assert len(info.value.report.errors) == 2
     assert "第 2 个要素" in info.value.report.errors[0]
     assert "第 4 个要素" in info.value.report.errors[1]
@@ -277,36 +269,24 @@ def test_import_with_a_parent_field(city):
 
 def test_import_refuses_unknown_parent_and_empty_files(city):
     with pytest.raises(ServiceError, match="不存在"):
-        territory_import_features(
-            features=_features(),
-            level=Level.DISTRICT,
-            code_field="adcode",
-            name_field="name",
-            parent_code="999999",
-            actor=None,
-        )
+        _import_districts(parent_code="999999")
     with pytest.raises(ServiceError, match="没有任何要素"):
-        territory_import_features(
-            features=[],
-            level=Level.DISTRICT,
-            code_field="adcode",
-            name_field="name",
-            parent_code="420300",
-            actor=None,
-        )
+        _import_districts([])
+
+
+def test_import_refuses_a_code_repeated_in_the_file(db):
+    territory_node_create(code="420300", name="十堰市", level=Level.CITY, parent=None, actor=None)
+    features = _features()
+    with pytest.raises(TerritoryImportError) as info:
+        _import_districts([*features, features[0]])
+    assert info.value.report.errors == ["第 9 个要素(茅箭区):代码 420302 在文件中重复出现"]
+    assert not TerritoryNode.objects.filter(level=Level.DISTRICT).exists()
 
 
 def test_import_refused_for_non_admins(city):
     user = city.user(Role.DISTRICT_OPERATOR, "420302")
     with pytest.raises(PermissionDeniedError):
-        territory_import_features(
-            features=_features(),
-            level=Level.DISTRICT,
-            code_field="adcode",
-            name_field="name",
-            parent_code="420300",
-            actor=user,
-        )
+        _import_districts(actor=user)
 
 
 def test_import_command_prints_the_repair_report(db, capsys):
