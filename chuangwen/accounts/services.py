@@ -107,3 +107,29 @@ def user_create(
             data={"is_staff": is_staff, "is_superuser": is_superuser},
         )
     return user
+
+
+def user_password_change(*, user: User, new_password: str, actor: User | None) -> User:
+    """Set a new password (checked against the validators); a user changes their own,
+    a city administrator anyone's."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from chuangwen.core.scoping import CONFIGURE, require
+
+    if actor is None or actor.pk != user.pk:
+        require(actor, CONFIGURE)
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), field="password") from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit(
+            actor=actor,
+            action="accounts.password_change",
+            obj=user,
+            summary=f"修改 {user.username} 的登录密码",
+        )
+    return user

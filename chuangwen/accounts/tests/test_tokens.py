@@ -100,3 +100,20 @@ def test_only_city_admins_create_users(city, role):
     actor = city.user(role, ROLE_HOMES[role])
     with pytest.raises(PermissionDeniedError):
         user_create(username="newbie", password="Wudang-Mountain-88", actor=actor)
+
+
+def test_password_change_service(city):
+    from chuangwen.accounts.services import user_password_change
+    from chuangwen.core.errors import PermissionDeniedError
+
+    target = city.user("street_operator", "420302001")
+    admin = city.user("city_admin", "city")
+    user_password_change(user=target, new_password="Wudang-Mountain-88", actor=admin)
+    target.refresh_from_db()
+    assert target.check_password("Wudang-Mountain-88")
+    assert AuditEvent.objects.filter(action="accounts.password_change", actor=admin).exists()
+    other = city.user("street_operator", "420302002")
+    with pytest.raises(PermissionDeniedError):
+        user_password_change(user=target, new_password="Wudang-Mountain-99", actor=other)
+    with pytest.raises(ServiceError):
+        user_password_change(user=target, new_password="1234567890", actor=target)
