@@ -33,7 +33,7 @@ UNIT_FIELDS = (
 )
 
 
-def _check_unit(*, name: str, kind: str, territory: TerritoryNode | None, parent: Unit | None):
+def check_unit(*, name: str, kind: str, territory: TerritoryNode | None, parent: Unit | None):
     if not (name or "").strip():
         raise ServiceError("请填写单位名称。", field="name")
     if kind not in UnitKind.values:
@@ -61,7 +61,7 @@ def unit_create(
     actor,
 ) -> Unit:
     require(actor, CONFIGURE)
-    _check_unit(name=name, kind=kind, territory=territory, parent=parent)
+    check_unit(name=name, kind=kind, territory=territory, parent=parent)
     if Unit.objects.filter(name=name.strip()).exists():
         raise ServiceError(f"单位“{name.strip()}”已存在。", field="name")
     with transaction.atomic():
@@ -91,7 +91,7 @@ def unit_update(*, unit: Unit, actor, **changes) -> Unit:
         parent = changes.get("parent", unit.parent)
         if parent is not None and parent.pk == unit.pk:
             raise ServiceError("单位不能是自己的上级。", field="parent")
-        _check_unit(
+        check_unit(
             name=changes.get("name", unit.name),
             kind=unit.kind,
             territory=unit.territory,

@@ -96,8 +96,40 @@ def test_unit_edit_in_admin_is_audited(admin_client, city):
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    event = AuditEvent.objects.get(action="admin.change", object_id=str(unit.pk))
-    assert "contact_person" in event.data["fields"]
+    event = AuditEvent.objects.get(action="org.unit_update", object_id=str(unit.pk))
+    assert event.data["after"]["contact_person"] == "张三"
+
+
+def test_unit_added_in_admin_is_checked_by_the_service(admin_client, city):
+    url = reverse("admin:org_unit_add")
+    bad = admin_client.post(
+        url,
+        {
+            "name": "错挂的街道办",
+            "kind": "street_office",
+            "territory": city.node("420302").pk,
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert bad.status_code == 200
+    assert "街道" in bad.content.decode()
+    good = admin_client.post(
+        url,
+        {
+            "name": "市园林局",
+            "kind": "department",
+            "territory": city.node("420300").pk,
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert good.status_code == 302
+    assert AuditEvent.objects.filter(
+        action="org.unit_create", summary__contains="市园林局"
+    ).exists()
 
 
 def test_admin_is_closed_to_non_staff(client, city):
