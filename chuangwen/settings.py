@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "chuangwen.accounts",
     "chuangwen.territory",
     "chuangwen.org",
+    "chuangwen.notifications",
+    "chuangwen.cases",
     "chuangwen.demo",
 ]
 
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chuangwen.core.context_processors.navigation",
+                "chuangwen.notifications.context_processors.unread",
             ],
         },
     },
@@ -132,6 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Test accounts are created by the hundred; a slow hash would dominate the suite.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Lock an account name at one address out after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
@@ -201,6 +207,38 @@ CALENDAR_RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", "30"
 WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+
+# --- Uploads --------------------------------------------------------------------------
+# Evidence photos: largest accepted file and picture; larger pictures are scaled down.
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(40_000_000)))
+PHOTO_MAX_SIDE = int(os.environ.get("PHOTO_MAX_SIDE", "2560"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
+
+# --- Cases ----------------------------------------------------------------------------
+# Supervision ladder: share of the time limit after which an open case turns yellow / red.
+CASE_YELLOW_RATIO = float(os.environ.get("CASE_YELLOW_RATIO", "1.0"))
+CASE_RED_RATIO = float(os.environ.get("CASE_RED_RATIO", "1.5"))
+# Limits of the stages around handling, as "value time_type".
+CASE_STAGE_LIMITS = {
+    "accept": os.environ.get("CASE_ACCEPT_LIMIT", "1 work_hours"),
+    "dispatch": os.environ.get("CASE_DISPATCH_LIMIT", "1 work_hours"),
+    "verify": os.environ.get("CASE_VERIFY_LIMIT", "4 work_hours"),
+}
+# Days after closing during which a dissatisfied reporter may ask to reopen.
+CASE_REOPEN_DAYS = int(os.environ.get("CASE_REOPEN_DAYS", "7"))
+CASE_SUPERVISE_SECONDS = float(os.environ.get("CASE_SUPERVISE_SECONDS", "60"))
+
+# --- Notifications ----------------------------------------------------------------------
+# Where the site is reached, for links in mails and chat messages (e.g. https://cw.example.cn).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# SMS gateway and 企业微信 group robot: empty means the channel is off.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "")  # "", "console" or "http"
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+WECOM_WEBHOOK_URL = os.environ.get("WECOM_WEBHOOK_URL", "")
+NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "5"))
 
 LOGGING = {
     "version": 1,

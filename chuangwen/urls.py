@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("chuangwen.accounts.urls")),
     path("territory/", include("chuangwen.territory.urls")),
     path("org/", include("chuangwen.org.urls")),
+    path("notifications/", include("chuangwen.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

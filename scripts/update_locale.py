@@ -11,7 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "chuangwen" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 sys.path.insert(0, str(ROOT / "scripts"))
-from translations_en import EN  # noqa: E402
+EN: dict[str, str] = {}
+# One file per part of the product: translations_en.py, translations_en_cases.py, …
+for module in sorted(p.stem for p in (ROOT / "scripts").glob("translations_en*.py")):
+    EN.update(__import__(module).EN)
 
 ENTRY = re.compile(
     r'((?:#.*\n)*)msgid ((?:".*"\n)+)(msgid_plural ((?:".*"\n)+))?((?:msgstr.*\n(?:".*"\n)*)+)'
