@@ -1,8 +1,30 @@
+import base64
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .audit import audit
+from .errors import PermissionDeniedError, ServiceError
 from .models import AuditEvent, CalendarDay, JobRun, OutboxMessage
-from .services import calendar_day_clear, calendar_day_set
+from .scoping import CONFIGURE, scope_for
+from .services import (
+    calendar_day_clear,
+    calendar_day_set,
+    calendar_schedule_export,
+    calendar_schedule_import,
+    calendar_schedule_template,
+)
+from .xlsx import error_report_xlsx, xlsx_response
+
+# The last import's error report, kept for its download link.
+SCHEDULE_ERRORS_KEY = "core.calendar_schedule_errors"
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -59,6 +81,19 @@ class JobRunAdmin(ReadOnlyAdmin):
     list_display = ("name", "last_started_at", "last_finished_at", "runs", "last_error")
 
 
+class ScheduleImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("文件"),
+        help_text=gettext_lazy("Excel(.xlsx)或 CSV 文件"),
+        widget=forms.FileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    skip_bad_rows = forms.BooleanField(
+        label=gettext_lazy("跳过有错误的行"),
+        required=False,
+        help_text=gettext_lazy("不勾选时,只要有一行出错,整个文件都不会导入。"),
+    )
+
+
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     """The form where the office enters a year's official holiday schedule (and local
@@ -68,6 +103,95 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ("is_workday", "is_official_schedule")
     date_hierarchy = "day"
     search_fields = ("name",)
+    change_list_template = "admin/core/calendarday/change_list.html"
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        # Before the default URLs: their "<object_id>/" pattern would take these paths.
+        return [
+            path("import/", wrap(self.import_view), name=f"{name}_import"),
+            path("import/errors/", wrap(self.import_errors_view), name=f"{name}_import_errors"),
+            path("export/<int:year>/", wrap(self.export_view), name=f"{name}_export"),
+            path("template/", wrap(self.template_view), name=f"{name}_template"),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def may_import(user) -> bool:
+        return scope_for(user).for_action(CONFIGURE).citywide
+
+    def schedule_years(self) -> list[int]:
+        this_year = timezone.localdate().year
+        entered = {d.year for d in CalendarDay.objects.dates("day", "year")}
+        return sorted(entered | {this_year, this_year + 1})
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "schedule_years": self.schedule_years(),
+            "may_import": self.may_import(request.user),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def import_view(self, request):
+        # The service decides who may import; the page only spares others a form that
+        # would be refused.
+        if not self.may_import(request.user):
+            raise PermissionDenied
+        form = ScheduleImportForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("导入放假安排"),
+            "form": form,
+            "template_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_template"),
+        }
+        status = 200
+        if request.method == "POST":
+            request.session.pop(SCHEDULE_ERRORS_KEY, None)
+            if form.is_valid():
+                try:
+                    report = calendar_schedule_import(
+                        upload=form.cleaned_data["file"],
+                        actor=request.user,
+                        skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                    )
+                except PermissionDeniedError as exc:
+                    context["error"], status = exc.message, 403
+                except ServiceError as exc:
+                    context["error"], status = exc.message, 400
+                else:
+                    context["report"] = report
+                    if report.bad_rows:
+                        request.session[SCHEDULE_ERRORS_KEY] = base64.b64encode(
+                            error_report_xlsx(report)
+                        ).decode("ascii")
+            else:
+                status = 400
+        return TemplateResponse(
+            request, "admin/core/calendarday/import.html", context, status=status
+        )
+
+    def import_errors_view(self, request):
+        if not self.may_import(request.user):
+            raise PermissionDenied
+        encoded = request.session.get(SCHEDULE_ERRORS_KEY)
+        if not encoded:
+            raise Http404(_("没有可下载的错误报告。"))
+        return xlsx_response(base64.b64decode(encoded), "放假安排导入错误报告.xlsx")
+
+    def export_view(self, request, year: int):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if not 2000 <= year <= 2100:
+            raise Http404
+        return xlsx_response(calendar_schedule_export(year=year), f"{year}年放假安排.xlsx")
+
+    def template_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return xlsx_response(calendar_schedule_template(), "放假安排导入模板.xlsx")
 
     def save_model(self, request, obj, form, change):
         saved = calendar_day_set(
