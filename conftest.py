@@ -1,9 +1,21 @@
 import os
+import shutil
+import tempfile
 
 import pytest
 
 os.environ.setdefault("CHUANGWEN_TESTING", "1")
+# Uploaded evidence from tests goes to a scratch folder, never into var/media.
+if "MEDIA_ROOT" not in os.environ:
+    _SCRATCH_MEDIA = os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="chuangwen-test-media-")
+else:
+    _SCRATCH_MEDIA = None
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _SCRATCH_MEDIA:
+        shutil.rmtree(_SCRATCH_MEDIA, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +44,10 @@ def token_for():
         return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
     return make
+
+
+@pytest.fixture
+def catalogue(city):
+    from chuangwen.testing.cases import build_catalogue
+
+    return build_catalogue(city)

@@ -66,14 +66,17 @@ def api_token_revoke(*, token: ApiToken, actor: User | None) -> ApiToken:
 def user_create(
     *,
     username: str,
-    password: str,
+    password: str | None,
     full_name: str = "",
     phone: str = "",
     is_staff: bool = False,
     is_superuser: bool = False,
     actor: User | None,
 ) -> User:
-    """Create a staff account; the password must pass the configured validators."""
+    """Create a staff account; the password must pass the configured validators.
+
+    ``password=None`` creates an account that cannot sign in until an administrator
+    sets its password (staff entered in bulk before they are handed their login)."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
@@ -86,10 +89,11 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ServiceError(f"用户名 {username} 已被使用。", field="username")
     candidate = User(username=username, full_name=full_name.strip(), phone=phone.strip())
-    try:
-        validate_password(password, candidate)
-    except ValidationError as exc:
-        raise ServiceError(" ".join(exc.messages), field="password") from exc
+    if password is not None:
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            raise ServiceError(" ".join(exc.messages), field="password") from exc
     with transaction.atomic():
         user = User.objects.create_user(
             username=username,

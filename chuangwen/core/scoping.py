@@ -39,6 +39,8 @@ class ActionScope:
     citywide: bool = False
     paths: tuple[str, ...] = ()
     unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # Whose scope it is: some objects belong to a person as well (a report to its reporter).
+    user_id: int | None = None
 
     @property
     def empty(self) -> bool:
@@ -69,7 +71,7 @@ class Scope:
             return ActionScope(citywide=True)
         grants = [g for g in self.grants if action in ROLE_ACTIONS.get(g.role, ())]
         if not grants:
-            return ActionScope()
+            return ActionScope(user_id=self.user_id)
         paths = {g.territory_path for g in grants if g.territory_path}
         if self.root_path and self.root_path in paths:
             return ActionScope(citywide=True)
@@ -79,7 +81,9 @@ class Scope:
         minimal = tuple(
             sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
         )
-        return ActionScope(paths=minimal, unit_ids=frozenset(g.unit_id for g in grants))
+        return ActionScope(
+            paths=minimal, unit_ids=frozenset(g.unit_id for g in grants), user_id=self.user_id
+        )
 
 
 ANONYMOUS_SCOPE = Scope(user_id=None, superuser=False, grants=(), root_path=None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
@@ -21,6 +20,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import get_connection, send_mass_mail
 from django.utils.module_loading import import_string
 
+from chuangwen.core.privacy import mask_phone, mask_phones_in
+
 sms_log = logging.getLogger("chuangwen.notifications.sms")
 
 DUMMY_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
@@ -28,28 +29,9 @@ SMS_MAX_CHARS = 300  # gateways split long texts and bill per part: keep it shor
 WECOM_MAX_BYTES = 2048  # the robot refuses longer text messages
 ERROR_SNIPPET_CHARS = 200
 
-# Mainland mobile numbers, also inside longer text (a gateway may echo them in an error).
-_PHONE = re.compile(r"(?<!\d)(\+?86)?(1\d{2})\d{4}(\d{4})(?!\d)")
-
 
 class DeliveryError(Exception):
     """The far side did not accept the message; the outbox will try again."""
-
-
-def _masked(match: re.Match) -> str:
-    return f"{match.group(1) or ''}{match.group(2)}****{match.group(3)}"
-
-
-def mask_phone(phone: str) -> str:
-    number = (phone or "").strip()
-    if _PHONE.fullmatch(number):
-        return _PHONE.sub(_masked, number)
-    # Landlines and foreign numbers: still never more than the last four digits.
-    return f"****{number[-4:]}" if len(number) >= 8 else "****"
-
-
-def mask_phones_in(text: str) -> str:
-    return _PHONE.sub(_masked, text)
 
 
 def absolute_link(url: str) -> str:

@@ -12,7 +12,7 @@ from chuangwen.core.scoping import VIEW, Grant
 from chuangwen.territory.choices import Level
 from chuangwen.territory.models import TerritoryNode
 
-from .choices import UnitKind
+from .choices import Role, UnitKind
 from .models import Membership, Pairing, Unit
 
 # The directory lists the city office and departments first, then territory by territory.
@@ -22,11 +22,23 @@ KIND_RANK = Case(
 )
 
 
+# Units that serve the whole city by function, not a territory: their handlers see the
+# work given to their unit (and their 包联 communities), not everything in the city.
+FUNCTIONAL_KINDS = (UnitKind.MUNICIPAL_DEPARTMENT, UnitKind.ENTERPRISE, UnitKind.POINT_OWNER)
+
+
 def grants_for_user(user) -> list[Grant]:
     rows = Membership.objects.filter(user=user, is_active=True, unit__is_active=True).values_list(
-        "role", "unit_id", "unit__territory__path"
+        "role", "unit_id", "unit__kind", "unit__territory__path"
     )
-    return [Grant(role=role, unit_id=unit_id, territory_path=path) for role, unit_id, path in rows]
+    return [
+        Grant(
+            role=role,
+            unit_id=unit_id,
+            territory_path=None if role == Role.UNIT_HANDLER and kind in FUNCTIONAL_KINDS else path,
+        )
+        for role, unit_id, kind, path in rows
+    ]
 
 
 def paired_paths_for_units(unit_ids: Iterable[int], *, on: date) -> list[str]:

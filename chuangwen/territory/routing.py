@@ -29,6 +29,7 @@ class Link:
     id: int
     code: str
     name: str
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class RoutingIndex:
             for code in row.path.strip("/").split("/"):
                 node = by_code.get(code)
                 if node is not None:
-                    links[node.level] = Link(node.id, node.code, node.name)
+                    links[node.level] = Link(node.id, node.code, node.name, node.path)
             chains[row.code] = Chain(
                 grid=links.get(Level.GRID),
                 community=links.get(Level.COMMUNITY),

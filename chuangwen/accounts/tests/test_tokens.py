@@ -89,6 +89,8 @@ def test_user_create_validates_and_audits():
         user_create(username="zhang", password="1234567890", actor=None)
     with pytest.raises(ServiceError, match="用户名"):
         user_create(username=" ", password="Wudang-Mountain-88", actor=None)
+    pending = user_create(username="wang", password=None, full_name="王五", actor=None)
+    assert not pending.has_usable_password()
 
 
 @pytest.mark.parametrize("role", ["city_operator", "street_operator", "unit_handler", "volunteer"])

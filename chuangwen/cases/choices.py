@@ -1,0 +1,111 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CategoryKind(models.TextChoices):
+    """The three families of the catalogue; the letter starts every code of the family."""
+
+    COMPONENT = "B", _("部件")
+    EVENT = "E", _("事件")
+    CIVILIZED = "W", _("文明城市")
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("待受理")
+    REGISTERED = "registered", _("已立案")
+    DISPATCHED = "dispatched", _("已派遣")
+    IN_PROGRESS = "in_progress", _("处置中")
+    HANDLED = "handled", _("待核查")
+    CLOSED = "closed", _("已结案")
+    INVALID = "invalid", _("不予受理")
+    CANCELLED = "cancelled", _("已作废")
+
+
+OPEN_STATUSES = (
+    Status.REPORTED,
+    Status.REGISTERED,
+    Status.DISPATCHED,
+    Status.IN_PROGRESS,
+    Status.HANDLED,
+)
+# The states in which the responsible unit's clock runs.
+HANDLING_STATUSES = (Status.DISPATCHED, Status.IN_PROGRESS)
+
+
+class Action(models.TextChoices):
+    REPORT = "report", _("上报")
+    ACCEPT = "accept", _("受理立案")
+    REJECT = "reject", _("不予受理")
+    DISPATCH = "dispatch", _("派遣")
+    SIGN = "sign", _("签收")
+    SEND_BACK = "send_back", _("回退")
+    FINISH = "finish", _("处置完成")
+    POSTPONE = "postpone", _("申请延期")
+    POSTPONE_APPROVE = "postpone_approve", _("批准延期")
+    POSTPONE_REJECT = "postpone_reject", _("驳回延期")
+    VERIFY_OK = "verify_ok", _("核查通过")
+    VERIFY_FAIL = "verify_fail", _("核查不通过")
+    REOPEN = "reopen", _("重新立案")
+    CANCEL = "cancel", _("作废")
+    SUPERVISE = "supervise", _("督办")
+    ANSWER = "answer", _("督办回复")
+    ACCOUNTABILITY = "accountability", _("问责")
+
+
+class Channel(models.TextChoices):
+    FIELD = "field", _("网格员/观察员上报")
+    PORTAL = "portal", _("市民随手拍")
+    OPEN311 = "open311", _("Open311 接口")
+    HOTLINE = "hotline", _("12345 热线")
+    SURVEY_FEEDBACK = "survey_feedback", _("国测/省测反馈")
+    INSPECTION = "inspection", _("测评问题")
+    ASSIGNED = "assigned", _("上级交办")
+    VIDEO = "video", _("视频巡查")
+
+
+# Channels whose reports are trusted enough to be registered without a review.
+TRUSTED_CHANNELS = (Channel.FIELD, Channel.INSPECTION, Channel.ASSIGNED, Channel.VIDEO)
+
+
+class PhotoKind(models.TextChoices):
+    BEFORE = "before", _("处置前")
+    AFTER = "after", _("处置后")
+    VERIFY = "verify", _("核查")
+
+
+class Stage(models.TextChoices):
+    ACCEPT = "accept", _("受理")
+    DISPATCH = "dispatch", _("派遣")
+    HANDLE = "handle", _("处置")
+    VERIFY = "verify", _("核查")
+
+
+class OverdueLevel(models.IntegerChoices):
+    NONE = 0, _("正常")
+    YELLOW = 1, _("黄灯")
+    RED = 2, _("红灯")
+
+
+class SupervisionKind(models.TextChoices):
+    OVERDUE = "overdue", _("超时督办")
+    LEADER = "leader", _("领导督办")
+    KEY = "key", _("重点督办")
+
+
+class SupervisionStatus(models.TextChoices):
+    OPEN = "open", _("待回复")
+    ANSWERED = "answered", _("已回复")
+
+
+class PostponeStatus(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class AccountabilityKind(models.TextChoices):
+    INTERVIEW = "interview", _("约谈")
+    CIRCULATE = "circulate", _("通报批评")
+    DEDUCT = "deduct", _("考核扣分")
+    ADMONISH = "admonish", _("诫勉谈话")
+    ORDER = "order", _("责令整改")

@@ -1,0 +1,604 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chuangwen.core.models import TimeStampedModel
+from chuangwen.core.scoping import VIEW, ActionScope, ScopedQuerySet, path_q
+from chuangwen.core.workcalendar import TimeType
+from chuangwen.org.choices import UnitKind
+
+from .choices import (
+    OPEN_STATUSES,
+    AccountabilityKind,
+    Action,
+    CategoryKind,
+    Channel,
+    OverdueLevel,
+    PhotoKind,
+    PostponeStatus,
+    Status,
+    SupervisionKind,
+    SupervisionStatus,
+)
+
+
+class Category(TimeStampedModel):
+    """Two levels: a 大类 (``parent`` empty, code like ``B01``) and its 小类 (``B0101``).
+
+    The letter names the family (部件 B, 事件 E, 文明城市 W), then 2 + 2 digits as in
+    CJ/T 214; the letter keeps 部件 01 01 and 事件 01 01 apart."""
+
+    kind = models.CharField(_("类别"), max_length=1, choices=CategoryKind.choices)
+    code = models.CharField(_("编码"), max_length=8, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("大类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    duplicate_radius_m = models.PositiveIntegerField(_("重复判定半径(米)"), default=50)
+    duplicate_window_days = models.PositiveIntegerField(_("重复判定时间窗(天)"), default=7)
+    extra_fields = models.JSONField(_("附加字段"), default=list, blank=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("案件类别")
+        verbose_name_plural = _("案件类别")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_major(self) -> bool:
+        return self.parent_id is None
+
+
+class CaseStandard(TimeStampedModel):
+    """立结案标准: one row per subcategory and condition."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("小类"), on_delete=models.PROTECT, related_name="standards"
+    )
+    code = models.CharField(_("编码"), max_length=12, unique=True)
+    condition = models.CharField(_("立案条件"), max_length=300)
+    time_type = models.CharField(_("时限类型"), max_length=20, choices=TimeType.choices)
+    time_value = models.DecimalField(_("处置时限"), max_digits=6, decimal_places=1)
+    close_condition = models.CharField(_("结案条件"), max_length=300)
+    unit_kind = models.CharField(
+        _("责任单位类型"), max_length=20, choices=UnitKind.choices, blank=True
+    )
+    position = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("立结案标准")
+        verbose_name_plural = _("立结案标准")
+        ordering = ["category__code", "position", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(time_value__gte=0), name="standard_limit_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.condition}"
+
+
+class RoutingRule(TimeStampedModel):
+    """Category and/or territory → responsible unit. The most specific rule wins:
+    category + territory over category alone over territory alone; deeper territory and
+    a 小类 over a 大类 break ties."""
+
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("类别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="routing_rules",
+    )
+    territory = models.ForeignKey(
+        "territory.TerritoryNode",
+        verbose_name=_("属地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="routing_rules",
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    auto_dispatch = models.BooleanField(_("自动派遣"), default=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("派遣规则")
+        verbose_name_plural = _("派遣规则")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__isnull=False) | Q(territory__isnull=False),
+                name="routing_rule_has_scope",
+            ),
+            models.UniqueConstraint(
+                fields=["category", "territory"],
+                condition=Q(is_active=True),
+                name="routing_rule_unique_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'} @ {self.territory or '*'} → {self.unit}"
+
+    @classmethod
+    def scope_q(cls, scope: ActionScope, action: str) -> Q:
+        return (
+            path_q("territory__path", scope.paths)
+            | Q(unit_id__in=scope.unit_ids)
+            | Q(territory__isnull=True)
+        )
+
+
+class Case(models.Model):
+    code = models.CharField(_("案件编号"), max_length=20, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.REPORTED, db_index=True
+    )
+    # Bumped by every transition; a client that read version n may only act on version n.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases"
+    )
+    standard = models.ForeignKey(
+        CaseStandard, verbose_name=_("立结案标准"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.TextField(_("问题描述"))
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    lat = models.FloatField(_("纬度"))
+    lng = models.FloatField(_("经度"))
+    # The territory chain at the time of the report, kept so later boundary edits do not
+    # move history between districts.
+    grid = models.ForeignKey(
+        "territory.TerritoryNode",
+        verbose_name=_("单元网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        "territory.TerritoryNode",
+        verbose_name=_("社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    street = models.ForeignKey(
+        "territory.TerritoryNode",
+        verbose_name=_("街道"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "territory.TerritoryNode",
+        verbose_name=_("区县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    territory_path = models.CharField(_("属地路径"), max_length=255, db_index=True)
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    suggested_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("建议责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    routing_rule = models.ForeignKey(
+        RoutingRule,
+        verbose_name=_("派遣规则"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Reporter: visible to the city office only; everyone else sees a masked phone.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上报人账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    reporter_name = models.CharField(_("上报人"), max_length=40, blank=True)
+    reporter_phone = models.CharField(_("上报人电话"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入账号"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    idempotency_key = models.CharField(_("幂等键"), max_length=80, blank=True)
+    external_id = models.CharField(_("外部编号"), max_length=60, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("重复于"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+
+    # Time limit, frozen from the standard when the case is registered.
+    time_type = models.CharField(_("时限类型"), max_length=20, choices=TimeType.choices)
+    time_value = models.DecimalField(_("处置时限"), max_digits=6, decimal_places=1)
+    extension_value = models.DecimalField(_("延期时长"), max_digits=6, decimal_places=1, default=0)
+
+    reported_at = models.DateTimeField(_("上报时间"), db_index=True)
+    registered_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("处置完成时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, db_index=True)
+    # The current stage's start and limit (accept, dispatch, handle or verify).
+    stage = models.CharField(_("当前环节"), max_length=10, blank=True)
+    stage_started_at = models.DateTimeField(_("环节开始"), null=True, blank=True)
+    stage_deadline = models.DateTimeField(_("环节时限"), null=True, blank=True)
+    # The handling deadline and the supervision ladder's thresholds.
+    deadline = models.DateTimeField(_("处置时限截止"), null=True, blank=True)
+    yellow_at = models.DateTimeField(_("黄灯时间"), null=True, blank=True)
+    red_at = models.DateTimeField(_("红灯时间"), null=True, blank=True)
+    overdue_level = models.PositiveSmallIntegerField(
+        _("超时等级"), choices=OverdueLevel.choices, default=OverdueLevel.NONE
+    )
+    closed_on_time = models.BooleanField(_("按期办结"), null=True, blank=True)
+    # Working minutes spent in each stage, summed over rework rounds.
+    accept_minutes = models.FloatField(_("受理用时(工作分钟)"), default=0)
+    dispatch_minutes = models.FloatField(_("派遣用时(工作分钟)"), default=0)
+    handle_minutes = models.FloatField(_("处置用时(工作分钟)"), default=0)
+    verify_minutes = models.FloatField(_("核查用时(工作分钟)"), default=0)
+    rework_count = models.PositiveIntegerField(_("返工次数"), default=0)
+    send_back_count = models.PositiveIntegerField(_("回退次数"), default=0)
+    postpone_count = models.PositiveIntegerField(_("延期次数"), default=0)
+    reopen_count = models.PositiveIntegerField(_("重新立案次数"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="case_idempotency_key_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "yellow_at"], name="case_status_yellow"),
+            models.Index(fields=["status", "red_at"], name="case_status_red"),
+            models.Index(fields=["unit", "status"], name="case_unit_status"),
+            models.Index(fields=["category", "status", "reported_at"], name="case_cat_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.category.name if self.category_id else ''}".strip()
+
+    @classmethod
+    def scope_q(cls, scope: ActionScope, action: str) -> Q:
+        q = path_q("territory_path", scope.paths) | Q(unit_id__in=scope.unit_ids)
+        if action == VIEW and scope.user_id:
+            q |= Q(reporter_id=scope.user_id)
+        return q
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseEvent(models.Model):
+    """Every step of a case, written in the step's own transaction; never changed."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("动作"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("原状态"), max_length=16, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("操作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("意见"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("案件流转记录")
+        verbose_name_plural = _("案件流转记录")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="case_event_case_time")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def photo_path(instance, filename: str) -> str:
+    # Named by content: the same picture uploaded twice is stored once.
+    return f"cases/{instance.sha256[:2]}/{instance.sha256}.{filename.rsplit('.', 1)[-1]}"
+
+
+class CasePhoto(models.Model):
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("案件"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=PhotoKind.choices)
+    image = models.ImageField(_("图片"), upload_to=photo_path)
+    width = models.PositiveIntegerField(_("宽"), default=0)
+    height = models.PositiveIntegerField(_("高"), default=0)
+    sha256 = models.CharField(_("校验值"), max_length=64)
+    # Kept from the stripped EXIF: where and when the picture says it was taken.
+    taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    gps_lat = models.FloatField(_("拍摄纬度"), null=True, blank=True)
+    gps_lng = models.FloatField(_("拍摄经度"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("案件照片")
+        verbose_name_plural = _("案件照片")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.sha256[:8]}"
+
+
+class Postponement(models.Model):
+    """延期: requested by the unit, decided by an operator; approval moves the deadline."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="postponements"
+    )
+    value = models.DecimalField(_("申请延长"), max_digits=6, decimal_places=1)
+    reason = models.CharField(_("理由"), max_length=500)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PostponeStatus.choices, default=PostponeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status=PostponeStatus.PENDING),
+                name="postponement_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.value} ({self.get_status_display()})"
+
+
+class Supervision(models.Model):
+    """督办单 to the responsible unit and its superior."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="supervisions"
+    )
+    kind = models.CharField(_("督办类型"), max_length=10, choices=SupervisionKind.choices)
+    level = models.PositiveSmallIntegerField(
+        _("等级"), choices=OverdueLevel.choices, default=OverdueLevel.NONE
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("被督办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    superior_unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("抄送上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("督办要求"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("督办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("督办时间"))
+    reply_due_at = models.DateTimeField(_("回复期限"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=SupervisionStatus.choices,
+        default=SupervisionStatus.OPEN,
+    )
+    answer = models.TextField(_("回复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("督办单")
+        verbose_name_plural = _("督办单")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            # The worker's guarantee: one 超时督办 per case and ladder step, however many
+            # sweeps race or restart.
+            models.UniqueConstraint(
+                fields=["case", "level"],
+                condition=Q(kind=SupervisionKind.OVERDUE),
+                name="supervision_overdue_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.case_id}"
+
+    @classmethod
+    def scope_q(cls, scope: ActionScope, action: str) -> Q:
+        return (
+            path_q("case__territory_path", scope.paths)
+            | Q(unit_id__in=scope.unit_ids)
+            | Q(superior_unit_id__in=scope.unit_ids)
+        )
+
+
+class Accountability(models.Model):
+    """问责: a consequence for a unit (and possibly a person) tied to cases."""
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accountabilities",
+    )
+    supervision = models.ForeignKey(
+        Supervision,
+        verbose_name=_("督办单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accountabilities",
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("问责单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    person_name = models.CharField(_("问责对象"), max_length=40, blank=True)
+    kind = models.CharField(_("问责方式"), max_length=12, choices=AccountabilityKind.choices)
+    points = models.DecimalField(_("扣分"), max_digits=5, decimal_places=1, default=0)
+    reason = models.TextField(_("事由"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("决定时间"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问责记录")
+        verbose_name_plural = _("问责记录")
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gte=0), name="accountability_points")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit_id}"
+
+    @classmethod
+    def scope_q(cls, scope: ActionScope, action: str) -> Q:
+        return path_q("case__territory_path", scope.paths) | Q(unit_id__in=scope.unit_ids)
+
+
+class SavedView(models.Model):
+    """A user's named filter of the case list."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="saved_case_views",
+    )
+    name = models.CharField(_("名称"), max_length=40)
+    query = models.CharField(_("筛选条件"), max_length=1000)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("保存的筛选")
+        verbose_name_plural = _("保存的筛选")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_view_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1159 @@
+"""Every write to a case: intake, each workflow step, supervision and accountability.
+
+Each step locks the case row, checks state, version and permission, records the time
+spent in the stage it closes, writes a ``CaseEvent`` and an outbox row, all in one
+transaction. Side effects (mail, SMS, robots) go through the outbox after commit.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+
+from chuangwen.core import clock
+from chuangwen.core.audit import audit, enqueue
+from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.models import OutboxMessage
+from chuangwen.core.scoping import CHANGE, require, scope_for
+from chuangwen.core.workcalendar import TimeType, get_calendar
+from chuangwen.org.choices import UnitKind
+from chuangwen.org.models import Unit
+from chuangwen.territory.routing import Chain, locate
+
+from . import permissions
+from .choices import (
+    OPEN_STATUSES,
+    TRUSTED_CHANNELS,
+    AccountabilityKind,
+    Action,
+    Channel,
+    OverdueLevel,
+    PhotoKind,
+    PostponeStatus,
+    Stage,
+    Status,
+    SupervisionKind,
+    SupervisionStatus,
+)
+from .models import (
+    Accountability,
+    Case,
+    CaseEvent,
+    CasePhoto,
+    CaseStandard,
+    Category,
+    Postponement,
+    SavedView,
+    Supervision,
+    photo_path,
+)
+from .selectors import case_for_idempotency_key, route_for
+
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+MAX_DESCRIPTION = 2000
+MAX_NOTE = 1000
+
+# Which stage each state is in, and which field sums the stage's working minutes.
+STATUS_STAGE = {
+    Status.REPORTED: Stage.ACCEPT,
+    Status.REGISTERED: Stage.DISPATCH,
+    Status.DISPATCHED: Stage.HANDLE,
+    Status.IN_PROGRESS: Stage.HANDLE,
+    Status.HANDLED: Stage.VERIFY,
+}
+STAGE_FIELD = {
+    Stage.ACCEPT: "accept_minutes",
+    Stage.DISPATCH: "dispatch_minutes",
+    Stage.HANDLE: "handle_minutes",
+    Stage.VERIFY: "verify_minutes",
+}
+
+
+POSTPONE_ACTIONS = (Action.POSTPONE, Action.POSTPONE_APPROVE, Action.POSTPONE_REJECT)
+
+
+class OutsideCityError(ServiceError):
+    status_code = 422
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _new_code(moment: datetime) -> str:
+    local = moment.astimezone(get_calendar().tz)
+    return f"{local:%y%m%d}" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+
+
+def _clean_text(value: str | None, *, field: str, label: str, required: bool, limit: int) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ServiceError(f"请填写{label}。", field=field)
+    if len(text) > limit:
+        raise ServiceError(f"{label}不能超过 {limit} 个字。", field=field)
+    return text
+
+
+def _coordinates(lat, lng) -> tuple[float, float]:
+    try:
+        lat, lng = float(lat), float(lng)
+    except (TypeError, ValueError):
+        raise ServiceError("坐标格式不正确:纬度和经度须为数字。", field="lat") from None
+    if not (math.isfinite(lat) and math.isfinite(lng)):
+        raise ServiceError("坐标格式不正确:纬度和经度须为有限数字。", field="lat")
+    if not -90 <= lat <= 90:
+        raise ServiceError("纬度须在 -90 到 90 之间。", field="lat")
+    if not -180 <= lng <= 180:
+        raise ServiceError("经度须在 -180 到 180 之间。", field="lng")
+    return lat, lng
+
+
+def _decimal(value, *, field: str, label: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ServiceError(f"{label}须为数字。", field=field) from None
+    if not number.is_finite() or number <= 0 or number > 1000:
+        raise ServiceError(f"{label}须大于 0 且不超过 1000。", field=field)
+    return number.quantize(Decimal("0.1"))
+
+
+def stage_limit(stage: str) -> tuple[float, str]:
+    value, time_type = settings.CASE_STAGE_LIMITS[stage].split()
+    return float(value), TimeType(time_type)
+
+
+def resolve_standard(code: str) -> CaseStandard:
+    """A 小类 code (its default standard) or a standard code such as ``B0101-01``."""
+    code = (code or "").strip()
+    if not code:
+        raise ServiceError("请选择案件类别。", field="category")
+    standards = CaseStandard.objects.select_related("category").filter(
+        is_active=True, category__is_active=True
+    )
+    if "-" in code:
+        standard = standards.filter(code=code).first()
+    else:
+        standard = standards.filter(category__code=code).order_by("position", "code").first()
+    if standard is None:
+        if Category.objects.filter(code=code, parent__isnull=True).exists():
+            raise ServiceError(f"“{code}”是大类,请选择其下的小类。", field="category")
+        raise ServiceError(f"未知的案件类别:{code}", field="category")
+    return standard
+
+
+@dataclass
+class Transition:
+    """What one workflow step found: the locked case and the moment it happens."""
+
+    case: Case
+    action: str
+    actor: object
+    now: datetime
+    from_status: str
+
+
+def _actor_unit(actor, case: Case) -> int | None:
+    """The unit the actor acts for: the case's unit when they belong to it."""
+    if actor is None:
+        return None
+    grants = scope_for(actor).grants
+    for grant in grants:
+        if grant.unit_id == case.unit_id:
+            return grant.unit_id
+    return grants[0].unit_id if grants else None
+
+
+def _close_stage(case: Case, now: datetime) -> None:
+    if case.stage and case.stage_started_at:
+        minutes = get_calendar().elapsed_minutes(case.stage_started_at, now, TimeType.WORK_HOURS)
+        name = STAGE_FIELD[case.stage]
+        setattr(case, name, getattr(case, name) + minutes)
+
+
+def _open_stage(case: Case, now: datetime) -> None:
+    stage = STATUS_STAGE.get(case.status)
+    case.stage = stage or ""
+    case.stage_started_at = now if stage else None
+    if stage is None:
+        case.stage_deadline = None
+    elif stage == Stage.HANDLE:
+        case.stage_deadline = case.deadline
+    else:
+        value, time_type = stage_limit(stage)
+        case.stage_deadline = get_calendar().deadline(now, value, time_type)
+
+
+def _set_deadline(case: Case) -> None:
+    """Handling deadline from dispatch, and the supervision ladder's two thresholds."""
+    calendar = get_calendar()
+    limit = float(case.time_value + case.extension_value)
+    start = case.dispatched_at
+    case.deadline = calendar.deadline(start, limit, case.time_type)
+    case.yellow_at = calendar.deadline(start, limit * settings.CASE_YELLOW_RATIO, case.time_type)
+    case.red_at = calendar.deadline(start, limit * settings.CASE_RED_RATIO, case.time_type)
+
+
+def _clear_deadline(case: Case) -> None:
+    case.deadline = case.yellow_at = case.red_at = None
+    case.overdue_level = OverdueLevel.NONE
+
+
+def _record(
+    case: Case,
+    *,
+    action: str,
+    actor,
+    now: datetime,
+    from_status: str,
+    note: str = "",
+    data: dict | None = None,
+    actor_unit: int | None = None,
+) -> CaseEvent:
+    """The step's event row and its outbox row. For a case not yet saved (intake) both
+    wait in ``case._pending`` and go in with one insert each once the case has its key."""
+    event = CaseEvent(
+        case=case,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_unit_id=actor_unit,
+        note=note,
+        data=data or {},
+        created_at=now,
+    )
+    if case.pk is None:
+        case.__dict__.setdefault("_pending", []).append(event)
+        return event
+    event.save()
+    enqueue(topic="cases.event", payload=_event_payload(event))
+    return event
+
+
+def _event_payload(event: CaseEvent) -> dict:
+    return {
+        "case_id": event.case_id,
+        "event_id": event.pk,
+        "action": event.action,
+        "from": event.from_status,
+        "to": event.to_status,
+    }
+
+
+def _flush_events(case: Case) -> None:
+    events = case.__dict__.pop("_pending", [])
+    for event in events:
+        event.case = case
+    for notice in case.__dict__.pop("_pending_notices", []):
+        _send(case, notice)
+    CaseEvent.objects.bulk_create(events)
+    if events and events[0].pk is None:  # backends that do not return keys on bulk insert
+        events = list(case.events.order_by("id"))
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(topic="cases.event", payload=_event_payload(e), available_at=e.created_at)
+            for e in events
+        ]
+    )
+
+
+def _attach_photos(
+    case: Case, photo_ids: Sequence[int], *, kind: str, actor, now: datetime
+) -> list[CasePhoto]:
+    if not photo_ids:
+        return []
+    ids = {int(i) for i in photo_ids}
+    photos = list(
+        CasePhoto.objects.select_for_update().filter(
+            pk__in=ids, case__isnull=True, uploaded_by=actor if actor else None
+        )
+    )
+    if len(photos) != len(ids):
+        raise ServiceError("照片不存在、已被使用或不是您上传的。", field="photo_ids")
+    for photo in photos:
+        photo.case = case
+        photo.kind = kind
+    CasePhoto.objects.bulk_update(photos, ["case", "kind"])
+    return photos
+
+
+# -- intake --------------------------------------------------------------------------------
+@dataclass
+class Intake:
+    case: Case
+    created: bool
+    # What the intake already knows, so its answer needs no second trip to the database.
+    chain: Chain | None = None
+    photos: list[CasePhoto] = field(default_factory=list)
+
+
+def case_report(
+    *,
+    category: str,
+    description: str,
+    lat,
+    lng,
+    actor,
+    address: str = "",
+    channel: str | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    photo_ids: Sequence[int] = (),
+    idempotency_key: str = "",
+    external_id: str = "",
+) -> Intake:
+    """Take in one report. A repeated ``idempotency_key`` from the same account returns the
+    first case instead of a second one."""
+    key = _clean_text(
+        idempotency_key, field="idempotency_key", label="幂等键", required=False, limit=80
+    )
+    existing = case_for_idempotency_key(user=actor, key=key)
+    if existing is not None:
+        return Intake(existing, False)
+    scope = scope_for(actor) if actor is not None else None
+    if scope is not None and not scope.superuser and not scope.grants:
+        raise PermissionDeniedError("您的账号没有上报案件的权限。")
+    standard = resolve_standard(category)
+    text = _clean_text(
+        description, field="description", label="问题描述", required=True, limit=MAX_DESCRIPTION
+    )
+    address = _clean_text(address, field="address", label="地址", required=False, limit=200)
+    reporter_name = _clean_text(
+        reporter_name, field="reporter_name", label="上报人姓名", required=False, limit=40
+    )
+    reporter_phone = _clean_text(
+        reporter_phone, field="reporter_phone", label="上报人电话", required=False, limit=20
+    )
+    if reporter_phone and not reporter_phone.replace("-", "").isdigit():
+        raise ServiceError("上报人电话只能包含数字和“-”。", field="reporter_phone")
+    channel = channel or Channel.FIELD
+    if channel not in Channel.values:
+        raise ServiceError(f"未知的来源渠道:{channel}", field="channel")
+    lat, lng = _coordinates(lat, lng)
+    chain = locate(lng, lat)
+    if chain is None or chain.deepest is None:
+        raise OutsideCityError("该位置不在本市范围内,请核对坐标。", field="lat")
+    deepest = chain.deepest
+    unit, rule = route_for(standard.category, deepest)
+    trusted = channel in TRUSTED_CHANNELS and actor is not None
+    now = clock.now()
+    if actor is not None and not reporter_name:
+        reporter_name = actor.full_name or actor.get_username()
+        reporter_phone = reporter_phone or actor.phone
+
+    for _attempt in range(5):
+        case = Case(
+            code=_new_code(now),
+            status=Status.REPORTED,
+            channel=channel,
+            category=standard.category,
+            standard=standard,
+            description=text,
+            address=address,
+            lat=lat,
+            lng=lng,
+            grid_id=chain.grid.id if chain.grid else None,
+            community_id=chain.community.id if chain.community else None,
+            street_id=chain.street.id if chain.street else None,
+            district_id=chain.district.id if chain.district else None,
+            territory_path=deepest.path,
+            suggested_unit=unit,
+            routing_rule=rule,
+            reporter=actor if actor is not None else None,
+            reporter_name=reporter_name,
+            reporter_phone=reporter_phone,
+            created_by=actor,
+            idempotency_key=key if actor is not None else "",
+            external_id=external_id,
+            time_type=standard.time_type,
+            time_value=standard.time_value,
+            reported_at=now,
+        )
+        try:
+            with transaction.atomic():
+                _open_stage(case, now)
+                _record(
+                    case,
+                    action=Action.REPORT,
+                    actor=actor,
+                    now=now,
+                    from_status="",
+                    data={"channel": channel, "standard": standard.code},
+                )
+                if trusted:
+                    _register(case, actor=actor, now=now, note="可信渠道上报,自动立案")
+                    if rule is not None and rule.auto_dispatch:
+                        _dispatch(
+                            case,
+                            unit=unit,
+                            actor=None,
+                            now=now,
+                            note=f"按派遣规则自动派遣至{unit.name}",
+                        )
+                case.save(force_insert=True)
+                _flush_events(case)
+                photos = _attach_photos(
+                    case, photo_ids, kind=PhotoKind.BEFORE, actor=actor, now=now
+                )
+        except IntegrityError:
+            existing = case_for_idempotency_key(user=actor, key=key)
+            if existing is not None:  # the same submission won a race with this one
+                return Intake(existing, False)
+            continue  # a tracking code collided: draw another
+        return Intake(case, True, chain=chain, photos=photos)
+    raise ConflictError("生成案件编号失败,请重试。")
+
+
+def _register(case: Case, *, actor, now: datetime, note: str) -> None:
+    from_status = case.status
+    _close_stage(case, now)
+    case.status = Status.REGISTERED
+    case.registered_at = now
+    _open_stage(case, now)
+    _record(case, action=Action.ACCEPT, actor=actor, now=now, from_status=from_status, note=note)
+
+
+def _dispatch(case: Case, *, unit: Unit, actor, now: datetime, note: str, actor_unit=None) -> None:
+    from_status = case.status
+    _close_stage(case, now)
+    case.status = Status.DISPATCHED
+    case.unit = unit
+    case.dispatched_at = now
+    case.signed_at = case.handled_at = None
+    case.overdue_level = OverdueLevel.NONE
+    _set_deadline(case)
+    _open_stage(case, now)
+    _record(
+        case,
+        action=Action.DISPATCH,
+        actor=actor,
+        now=now,
+        from_status=from_status,
+        note=note,
+        data={"unit": unit.pk, "unit_name": unit.name, "deadline": case.deadline.isoformat()},
+        actor_unit=actor_unit,
+    )
+    _notify(
+        units=[unit],
+        title=f"新派遣案件 {case.code}",
+        body=f"{case.category.name}:{case.description[:60]}。处置时限 {_local(case.deadline)}。",
+        case=case,
+        kind="case.dispatched",
+    )
+
+
+def _local(moment: datetime | None) -> str:
+    return moment.astimezone(get_calendar().tz).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _notify(
+    *,
+    units: Iterable[Unit] = (),
+    users: Iterable = (),
+    title: str,
+    body: str,
+    case: Case,
+    kind: str,
+) -> None:
+    notice = {
+        "units": [u for u in units if u is not None],
+        "users": list(users),
+        "title": title,
+        "body": body,
+        "kind": kind,
+    }
+    if case.pk is None:  # intake: sent once the case has its key
+        case.__dict__.setdefault("_pending_notices", []).append(notice)
+    else:
+        _send(case, notice)
+
+
+def _send(case: Case, notice: dict) -> None:
+    from chuangwen.notifications.services import notify
+
+    notify(url=f"/cases/{case.pk}/", **notice)
+
+
+# -- the workflow --------------------------------------------------------------------------
+def _locked_case(case_id: int, actor) -> Case:
+    """The case, row-locked, as far as ``actor`` can see it: outside the caller's scope
+    the case does not exist for them."""
+    queryset = Case.objects.all() if actor is None else Case.objects.scoped_for(actor)
+    queryset = queryset.select_related("category", "unit")
+    if connection.features.has_select_for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    case = queryset.filter(pk=case_id).order_by("pk").first()
+    if case is None:
+        raise ServiceError("案件不存在。")
+    return case
+
+
+def _begin(case_id: int, action: str, actor, version: int | None) -> Transition:
+    case = _locked_case(case_id, actor)
+    if version is not None and int(version) != case.version:
+        raise ConflictError("案件已被他人处理,请刷新后重试。")
+    pending = (
+        action in POSTPONE_ACTIONS
+        and case.postponements.filter(status=PostponeStatus.PENDING).exists()
+    )
+    if not permissions.state_allows(action, case, pending_postponement=pending):
+        raise ConflictError(
+            f"案件当前状态为“{case.get_status_display()}”,不能执行“{Action(action).label}”。"
+        )
+    if not permissions.may(actor, action, case):
+        raise PermissionDeniedError("您没有权限对该案件执行此操作。")
+    return Transition(
+        case=case, action=action, actor=actor, now=clock.now(), from_status=case.status
+    )
+
+
+def _finish(t: Transition) -> Case:
+    t.case.version += 1
+    t.case.save()
+    return t.case
+
+
+def _step(t: Transition, to_status: str, *, note: str = "", data: dict | None = None) -> Case:
+    _close_stage(t.case, t.now)
+    t.case.status = to_status
+    _open_stage(t.case, t.now)
+    _record(
+        t.case,
+        action=t.action,
+        actor=t.actor,
+        now=t.now,
+        from_status=t.from_status,
+        note=note,
+        data=data,
+        actor_unit=_actor_unit(t.actor, t.case),
+    )
+    return _finish(t)
+
+
+def _required_note(note: str, label: str) -> str:
+    return _clean_text(note, field="note", label=label, required=True, limit=MAX_NOTE)
+
+
+def _optional_note(note: str) -> str:
+    return _clean_text(note, field="note", label="意见", required=False, limit=MAX_NOTE)
+
+
+def case_accept(*, case_id: int, actor, note: str = "", version: int | None = None) -> Case:
+    with transaction.atomic():
+        t = _begin(case_id, Action.ACCEPT, actor, version)
+        _register(t.case, actor=actor, now=t.now, note=_optional_note(note))
+        return _finish(t)
+
+
+def case_reject(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
+    with transaction.atomic():
+        t = _begin(case_id, Action.REJECT, actor, version)
+        return _step(t, Status.INVALID, note=_required_note(note, "不予受理的理由"))
+
+
+def case_dispatch(
+    *, case_id: int, actor, unit_id: int | None = None, note: str = "", version: int | None = None
+) -> Case:
+    with transaction.atomic():
+        t = _begin(case_id, Action.DISPATCH, actor, version)
+        unit_id = unit_id or t.case.suggested_unit_id
+        if not unit_id:
+            raise ServiceError("请选择责任单位。", field="unit")
+        unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
+        if unit is None:
+            raise ServiceError("责任单位不存在或已停用。", field="unit")
+        _dispatch(
+            t.case,
+            unit=unit,
+            actor=actor,
+            now=t.now,
+            note=_optional_note(note),
+            actor_unit=_actor_unit(actor, t.case),
+        )
+        return _finish(t)
+
+
+def case_sign(*, case_id: int, actor, note: str = "", version: int | None = None) -> Case:
+    with transaction.atomic():
+        t = _begin(case_id, Action.SIGN, actor, version)
+        t.case.signed_at = t.now
+        return _step(t, Status.IN_PROGRESS, note=_optional_note(note))
+
+
+def case_send_back(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
+    """回退: "not ours". The dispatch's deadline lapses; the operator dispatches again."""
+    with transaction.atomic():
+        t = _begin(case_id, Action.SEND_BACK, actor, version)
+        reason = _required_note(note, "回退理由")
+        unit = t.case.unit
+        t.case.send_back_count += 1
+        t.case.suggested_unit = None
+        t.case.unit = None
+        t.case.dispatched_at = None
+        _clear_deadline(t.case)
+        t.case.stage_deadline = None
+        case = _step(
+            t, Status.REGISTERED, note=reason, data={"unit": unit.pk, "unit_name": unit.name}
+        )
+        _notify(
+            units=_city_office(),
+            title=f"案件被回退 {case.code}",
+            body=f"{unit.name}回退:{reason}",
+            case=case,
+            kind="case.sent_back",
+        )
+        return case
+
+
+def case_finish(
+    *,
+    case_id: int,
+    actor,
+    note: str = "",
+    photo_ids: Sequence[int] = (),
+    version: int | None = None,
+) -> Case:
+    with transaction.atomic():
+        t = _begin(case_id, Action.FINISH, actor, version)
+        _attach_photos(t.case, photo_ids, kind=PhotoKind.AFTER, actor=actor, now=t.now)
+        if not t.case.photos.filter(kind=PhotoKind.AFTER).exists():
+            raise ServiceError("请上传处置后的照片。", field="photo_ids")
+        t.case.handled_at = t.now
+        return _step(t, Status.HANDLED, note=_optional_note(note), data={"photos": list(photo_ids)})
+
+
+def case_postpone(
+    *, case_id: int, actor, value, note: str, version: int | None = None
+) -> Postponement:
+    """延期申请 by the unit; the deadline only moves when an operator approves."""
+    with transaction.atomic():
+        t = _begin(case_id, Action.POSTPONE, actor, version)
+        amount = _decimal(value, field="value", label="延长时限")
+        reason = _required_note(note, "延期理由")
+        request = Postponement.objects.create(
+            case=t.case, value=amount, reason=reason, requested_by=actor, requested_at=t.now
+        )
+        _record(
+            t.case,
+            action=t.action,
+            actor=actor,
+            now=t.now,
+            from_status=t.from_status,
+            note=reason,
+            data={"value": str(amount), "time_type": t.case.time_type, "postponement": request.pk},
+            actor_unit=_actor_unit(actor, t.case),
+        )
+        _finish(t)
+        return request
+
+
+def case_postpone_decide(
+    *, case_id: int, actor, approve: bool, note: str = "", version: int | None = None
+) -> Case:
+    action = Action.POSTPONE_APPROVE if approve else Action.POSTPONE_REJECT
+    with transaction.atomic():
+        t = _begin(case_id, action, actor, version)
+        request = t.case.postponements.select_for_update().get(status=PostponeStatus.PENDING)
+        note = _optional_note(note) if approve else _required_note(note, "驳回理由")
+        request.status = PostponeStatus.APPROVED if approve else PostponeStatus.REJECTED
+        request.decided_by = actor
+        request.decided_at = t.now
+        request.decision_note = note
+        request.save()
+        data = {"postponement": request.pk, "value": str(request.value)}
+        if approve:
+            t.case.extension_value += request.value
+            t.case.postpone_count += 1
+            old = t.case.deadline
+            _set_deadline(t.case)
+            if t.case.stage == Stage.HANDLE:
+                t.case.stage_deadline = t.case.deadline
+            # A deadline moved past now takes the light back off.
+            level = OverdueLevel.NONE
+            if t.case.yellow_at and t.case.yellow_at <= t.now:
+                level = OverdueLevel.YELLOW
+            if t.case.red_at and t.case.red_at <= t.now:
+                level = OverdueLevel.RED
+            t.case.overdue_level = min(t.case.overdue_level, level)
+            data.update(
+                old_deadline=old.isoformat() if old else None, deadline=t.case.deadline.isoformat()
+            )
+        _record(
+            t.case,
+            action=action,
+            actor=actor,
+            now=t.now,
+            from_status=t.from_status,
+            note=note,
+            data=data,
+            actor_unit=_actor_unit(actor, t.case),
+        )
+        case = _finish(t)
+        _notify(
+            units=[case.unit],
+            title=f"延期申请{'已批准' if approve else '被驳回'} {case.code}",
+            body=(f"新的处置时限 {_local(case.deadline)}。" if approve else note),
+            case=case,
+            kind="case.postponement",
+        )
+        return case
+
+
+def case_verify(
+    *,
+    case_id: int,
+    actor,
+    ok: bool,
+    note: str = "",
+    photo_ids: Sequence[int] = (),
+    version: int | None = None,
+) -> Case:
+    action = Action.VERIFY_OK if ok else Action.VERIFY_FAIL
+    with transaction.atomic():
+        t = _begin(case_id, action, actor, version)
+        _attach_photos(t.case, photo_ids, kind=PhotoKind.VERIFY, actor=actor, now=t.now)
+        if ok:
+            t.case.closed_at = t.now
+            t.case.closed_on_time = bool(t.case.deadline and t.case.handled_at <= t.case.deadline)
+            return _step(t, Status.CLOSED, note=_optional_note(note))
+        reason = _required_note(note, "核查不通过的理由")
+        t.case.rework_count += 1
+        t.case.handled_at = None
+        case = _step(t, Status.IN_PROGRESS, note=reason, data={"rework": t.case.rework_count})
+        _notify(
+            units=[case.unit],
+            title=f"案件返工 {case.code}",
+            body=f"核查未通过:{reason}",
+            case=case,
+            kind="case.rework",
+        )
+        return case
+
+
+def case_reopen(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
+    with transaction.atomic():
+        t = _begin(case_id, Action.REOPEN, actor, version)
+        reason = _required_note(note, "重新立案理由")
+        limit = timedelta(days=settings.CASE_REOPEN_DAYS)
+        if t.case.closed_at and t.now - t.case.closed_at > limit:
+            raise ConflictError(f"结案已超过 {settings.CASE_REOPEN_DAYS} 天,不能重新立案。")
+        t.case.reopen_count += 1
+        t.case.suggested_unit = t.case.unit
+        t.case.unit = None
+        t.case.closed_at = t.case.closed_on_time = None
+        t.case.dispatched_at = t.case.signed_at = t.case.handled_at = None
+        t.case.registered_at = t.now
+        _clear_deadline(t.case)
+        return _step(t, Status.REGISTERED, note=reason)
+
+
+def case_cancel(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
+    with transaction.atomic():
+        t = _begin(case_id, Action.CANCEL, actor, version)
+        reason = _required_note(note, "作废理由")
+        t.case.overdue_level = OverdueLevel.NONE
+        return _step(t, Status.CANCELLED, note=reason)
+
+
+def case_transition(
+    *,
+    case_id: int,
+    action: str,
+    actor,
+    note: str = "",
+    version: int | None = None,
+    unit_id: int | None = None,
+    value=None,
+    photo_ids: Sequence[int] = (),
+) -> Case:
+    """The API's single entry: one named action, routed to its service."""
+    if action == Action.ACCEPT:
+        return case_accept(case_id=case_id, actor=actor, note=note, version=version)
+    if action == Action.REJECT:
+        return case_reject(case_id=case_id, actor=actor, note=note, version=version)
+    if action == Action.DISPATCH:
+        return case_dispatch(
+            case_id=case_id, actor=actor, unit_id=unit_id, note=note, version=version
+        )
+    if action == Action.SIGN:
+        return case_sign(case_id=case_id, actor=actor, note=note, version=version)
+    if action == Action.SEND_BACK:
+        return case_send_back(case_id=case_id, actor=actor, note=note, version=version)
+    if action == Action.FINISH:
+        return case_finish(
+            case_id=case_id, actor=actor, note=note, photo_ids=photo_ids, version=version
+        )
+    if action == Action.POSTPONE:
+        case_postpone(case_id=case_id, actor=actor, value=value, note=note, version=version)
+        return Case.objects.get(pk=case_id)
+    if action in (Action.POSTPONE_APPROVE, Action.POSTPONE_REJECT):
+        return case_postpone_decide(
+            case_id=case_id,
+            actor=actor,
+            approve=action == Action.POSTPONE_APPROVE,
+            note=note,
+            version=version,
+        )
+    if action in (Action.VERIFY_OK, Action.VERIFY_FAIL):
+        return case_verify(
+            case_id=case_id,
+            actor=actor,
+            ok=action == Action.VERIFY_OK,
+            note=note,
+            photo_ids=photo_ids,
+            version=version,
+        )
+    if action == Action.REOPEN:
+        return case_reopen(case_id=case_id, actor=actor, note=note, version=version)
+    if action == Action.CANCEL:
+        return case_cancel(case_id=case_id, actor=actor, note=note, version=version)
+    names = "、".join(permissions.WORKFLOW_ACTIONS)
+    raise ServiceError(f"未知的操作:{action}。可用的操作:{names}", field="action")
+
+
+# -- photos --------------------------------------------------------------------------------
+def photo_upload(
+    *, upload, actor, case_id: int | None = None, kind: str = PhotoKind.BEFORE
+) -> CasePhoto:
+    """Store one checked picture (EXIF stripped). Without a case it waits, owned by its
+    uploader, to be attached by the report or step that names it."""
+    from django.core.files.base import ContentFile
+
+    from chuangwen.core.images import clean_photo
+
+    if kind not in PhotoKind.values:
+        raise ServiceError(f"未知的照片类型:{kind}", field="kind")
+    scope = scope_for(actor) if actor is not None else None
+    if scope is not None and not scope.superuser and not scope.grants:
+        raise PermissionDeniedError("您的账号没有上传照片的权限。")
+    photo = clean_photo(upload)
+    with transaction.atomic():
+        case = None
+        if case_id is not None:
+            case = (
+                Case.objects.scoped_for(actor).filter(pk=case_id).order_by("pk").first()
+                if actor
+                else Case.objects.filter(pk=case_id).order_by("pk").first()
+            )
+            if case is None:
+                raise ServiceError("案件不存在。")
+            if not case.is_open:
+                raise ConflictError("案件已办结,不能再上传照片。")
+        row = CasePhoto(
+            case=case,
+            kind=kind,
+            width=photo.width,
+            height=photo.height,
+            sha256=photo.sha256,
+            taken_at=photo.taken_at,
+            gps_lat=photo.gps_lat,
+            gps_lng=photo.gps_lng,
+            uploaded_by=actor,
+            created_at=clock.now(),
+        )
+        name = photo_path(row, f"photo.{photo.extension}")
+        if row.image.storage.exists(name):
+            row.image.name = name
+        else:
+            row.image.save(name.rsplit("/", 1)[-1], ContentFile(photo.content), save=False)
+        row.save()
+        if case is not None:
+            audit(
+                actor=actor,
+                action="cases.photo_upload",
+                obj=row,
+                summary=f"案件 {case.code} 上传照片",
+            )
+    return row
+
+
+# -- supervision and accountability ----------------------------------------------------------
+def _city_office() -> list[Unit]:
+    return list(Unit.objects.filter(kind=UnitKind.CITY_OFFICE, is_active=True)[:1])
+
+
+def superior_of(unit: Unit) -> Unit | None:
+    if unit.parent_id:
+        return unit.parent
+    office = _city_office()
+    return office[0] if office and office[0].pk != unit.pk else None
+
+
+def _issue(
+    case: Case,
+    *,
+    kind: str,
+    level: int,
+    note: str,
+    actor,
+    now: datetime,
+    reply_days: int = 1,
+) -> Supervision:
+    unit = case.unit
+    superior = superior_of(unit)
+    order = Supervision.objects.create(
+        case=case,
+        kind=kind,
+        level=level,
+        unit=unit,
+        superior_unit=superior,
+        note=note,
+        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_at=now,
+        reply_due_at=get_calendar().deadline(now, reply_days, TimeType.WORK_DAYS),
+    )
+    _record(
+        case,
+        action=Action.SUPERVISE,
+        actor=actor,
+        now=now,
+        from_status=case.status,
+        note=note,
+        data={"supervision": order.pk, "kind": kind, "level": level, "unit": unit.pk},
+    )
+    _notify(
+        units=[unit, superior],
+        title=f"{order.get_kind_display()} {case.code}",
+        body=f"{unit.name}:{note}",
+        case=case,
+        kind="case.supervision",
+    )
+    return order
+
+
+def supervise_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
+    """The worker's sweep: light yellow, then red, and issue exactly one 超时督办 per case
+    and step. Each case is its own transaction, so a sweep killed halfway loses nothing
+    and the next one carries on; locks skipped by a concurrent sweep are its to handle,
+    and the unique constraint makes a second order impossible anyway."""
+    now = now or clock.now()
+    issued = 0
+    ladder = ((OverdueLevel.YELLOW, "yellow_at"), (OverdueLevel.RED, "red_at"))
+    for level, moment_field in ladder:
+        due = Case.objects.filter(
+            status__in=(Status.DISPATCHED, Status.IN_PROGRESS),
+            overdue_level__lt=level,
+            **{f"{moment_field}__lte": now},
+        ).values_list("pk", flat=True)[:limit]
+        for case_id in list(due):
+            with transaction.atomic():
+                queryset = Case.objects.select_related("unit", "category").filter(
+                    pk=case_id,
+                    overdue_level__lt=level,
+                    status__in=(Status.DISPATCHED, Status.IN_PROGRESS),
+                )
+                if connection.features.has_select_for_update_skip_locked:
+                    queryset = queryset.select_for_update(skip_locked=True, of=("self",))
+                case = queryset.order_by("pk").first()
+                if case is None:
+                    continue
+                if Supervision.objects.filter(
+                    case=case, kind=SupervisionKind.OVERDUE, level=level
+                ).exists():
+                    case.overdue_level = level
+                    case.save(update_fields=["overdue_level"])
+                    continue
+                case.overdue_level = level
+                deadline = _local(case.deadline)
+                note = (
+                    f"案件已超过处置时限({deadline}),请立即处置并回复。"
+                    if level == OverdueLevel.YELLOW
+                    else f"案件超过处置时限({deadline})已达{int(settings.CASE_RED_RATIO * 100)}%,亮红灯,请单位主要负责人督促办理并说明原因。"
+                )
+                _issue(
+                    case, kind=SupervisionKind.OVERDUE, level=level, note=note, actor=None, now=now
+                )
+                if level == OverdueLevel.RED:
+                    _notify(
+                        users=_leaders(),
+                        title=f"红灯案件 {case.code}",
+                        body=f"{case.unit.name} 的 {case.category.name} 案件严重超时。",
+                        case=case,
+                        kind="case.red",
+                    )
+                case.version += 1
+                case.save()
+                issued += 1
+    return issued
+
+
+def _leaders():
+    from chuangwen.org.choices import Role
+    from chuangwen.org.models import Membership
+
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            role=Role.LEADER, is_active=True, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def supervision_issue(
+    *, case_id: int, kind: str, note: str, actor, reply_days: int = 1
+) -> Supervision:
+    """领导督办 / 重点督办 issued by hand."""
+    if kind not in (SupervisionKind.LEADER, SupervisionKind.KEY):
+        raise ServiceError("督办类型只能是领导督办或重点督办。", field="kind")
+    if not 1 <= int(reply_days) <= 30:
+        raise ServiceError("回复期限须在 1 到 30 个工作日之间。", field="reply_days")
+    with transaction.atomic():
+        case = _locked_case(case_id, actor)
+        if not permissions.may(actor, Action.SUPERVISE, case):
+            raise PermissionDeniedError("只有领导和创文办可以下发督办单。")
+        if case.status not in OPEN_STATUSES or case.unit_id is None:
+            raise ConflictError("只能督办已派遣、未办结的案件。")
+        text = _required_note(note, "督办要求")
+        order = _issue(
+            case,
+            kind=kind,
+            level=case.overdue_level,
+            note=text,
+            actor=actor,
+            now=clock.now(),
+            reply_days=int(reply_days),
+        )
+        case.version += 1
+        case.save()
+        return order
+
+
+def supervision_answer(*, supervision_id: int, answer: str, actor) -> Supervision:
+    with transaction.atomic():
+        order = (
+            Supervision.objects.select_for_update(of=("self",))
+            .select_related("case")
+            .filter(pk=supervision_id)
+            .order_by("pk")
+            .first()
+            if connection.features.has_select_for_update
+            else Supervision.objects.select_related("case")
+            .filter(pk=supervision_id)
+            .order_by("pk")
+            .first()
+        )
+        if order is None or (
+            actor is not None
+            and not Supervision.objects.scoped_for(actor).filter(pk=order.pk).exists()
+        ):
+            raise ServiceError("督办单不存在。")
+        if not permissions.acts_for_unit(actor, order.unit_id) and actor is not None:
+            raise PermissionDeniedError("只有被督办单位可以回复督办单。")
+        if order.status != SupervisionStatus.OPEN:
+            raise ConflictError("该督办单已回复。")
+        order.answer = _clean_text(
+            answer, field="answer", label="回复内容", required=True, limit=MAX_NOTE
+        )
+        order.answered_by = actor
+        order.answered_at = clock.now()
+        order.status = SupervisionStatus.ANSWERED
+        order.save()
+        _record(
+            order.case,
+            action=Action.ANSWER,
+            actor=actor,
+            now=order.answered_at,
+            from_status=order.case.status,
+            note=order.answer,
+            data={"supervision": order.pk},
+        )
+        return order
+
+
+def accountability_record(
+    *,
+    unit: Unit,
+    kind: str,
+    reason: str,
+    actor,
+    case_id: int | None = None,
+    supervision_id: int | None = None,
+    person_name: str = "",
+    points=0,
+) -> Accountability:
+    """问责: decided by the city office about a unit (and possibly a person)."""
+    require(actor, CHANGE)
+    if actor is not None and not scope_for(actor).for_action(CHANGE).citywide:
+        raise PermissionDeniedError("只有创文办可以记录问责。")
+    if kind not in AccountabilityKind.values:
+        raise ServiceError(f"未知的问责方式:{kind}", field="kind")
+    try:
+        points = Decimal(str(points or 0))
+    except InvalidOperation:
+        raise ServiceError("扣分须为数字。", field="points") from None
+    if points < 0 or points > 100:
+        raise ServiceError("扣分须在 0 到 100 之间。", field="points")
+    text = _clean_text(reason, field="reason", label="问责事由", required=True, limit=MAX_NOTE)
+    with transaction.atomic():
+        case = Case.objects.filter(pk=case_id).order_by("pk").first() if case_id else None
+        if case_id and case is None:
+            raise ServiceError("案件不存在。", field="case")
+        supervision = (
+            Supervision.objects.filter(pk=supervision_id).order_by("pk").first()
+            if supervision_id
+            else None
+        )
+        if supervision_id and supervision is None:
+            raise ServiceError("督办单不存在。", field="supervision")
+        now = clock.now()
+        record = Accountability.objects.create(
+            case=case,
+            supervision=supervision,
+            unit=unit,
+            person_name=_clean_text(
+                person_name, field="person_name", label="问责对象", required=False, limit=40
+            ),
+            kind=kind,
+            points=points,
+            reason=text,
+            decided_by=actor,
+            decided_at=now,
+        )
+        audit(
+            actor=actor,
+            action="cases.accountability",
+            obj=record,
+            summary=f"{unit.name} {record.get_kind_display()}",
+        )
+        if case is not None:
+            _record(
+                case,
+                action=Action.ACCOUNTABILITY,
+                actor=actor,
+                now=now,
+                from_status=case.status,
+                note=text,
+                data={
+                    "accountability": record.pk,
+                    "kind": kind,
+                    "unit": unit.pk,
+                    "points": str(points),
+                },
+            )
+            _notify(
+                units=[unit],
+                title=f"问责通知:{record.get_kind_display()}",
+                body=text,
+                case=case,
+                kind="case.accountability",
+            )
+        return record
+
+
+# -- saved views ---------------------------------------------------------------------------
+def saved_view_save(*, user, name: str, query: str) -> SavedView:
+    name = _clean_text(name, field="name", label="名称", required=True, limit=40)
+    query = (query or "").lstrip("?")[:1000]
+    view, _ = SavedView.objects.update_or_create(user=user, name=name, defaults={"query": query})
+    return view
+
+
+def saved_view_delete(*, user, view_id: int) -> None:
+    deleted, _ = SavedView.objects.filter(user=user, pk=view_id).delete()
+    if not deleted:
+        raise ServiceError("筛选不存在。")
