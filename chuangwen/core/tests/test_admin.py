@@ -9,7 +9,7 @@ from chuangwen.core.models import AuditEvent
 from chuangwen.org.choices import Role
 
 pytestmark = pytest.mark.django_db
-OWN_APPS = {"core", "accounts", "territory", "org"}
+OWN_APPS = {"core", "accounts", "territory", "org", "notifications", "cases"}
 
 
 def test_every_model_is_registered():
@@ -25,7 +25,21 @@ def admin_client(client, city):
     return client
 
 
-def test_every_changelist_and_change_page_renders(admin_client, city):
+def test_every_changelist_and_change_page_renders(admin_client, city, catalogue):
+    from chuangwen.cases.services import case_report, supervise_overdue
+    from chuangwen.testing.cases import MAOJIAN
+
+    # A case with an event, a supervision order and a notification to show.
+    collector = city.user(Role.COLLECTOR, "420302001")
+    city.user(Role.UNIT_HANDLER, "water")
+    case_report(
+        category="B0102", description="井盖缺失", lat=MAOJIAN[0], lng=MAOJIAN[1], actor=collector
+    )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert supervise_overdue(now=timezone.now() + timedelta(days=2)) == 2
     for model in [m for m in apps.get_models() if m._meta.app_label in OWN_APPS]:
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
