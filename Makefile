@@ -21,12 +21,16 @@ node_modules/.installed: package.json package-lock.json
 
 assets: $(VENDOR)/.built
 
-$(VENDOR)/.built: node_modules/.installed
-	mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/echarts
+$(VENDOR)/.built: node_modules/.installed Makefile
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/echarts $(VENDOR)/leaflet-plugins
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 		node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+		node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+		node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+		node_modules/leaflet.heat/dist/leaflet-heat.js $(VENDOR)/leaflet-plugins/
 	touch $@
 
 var/secret_key:
@@ -50,6 +54,7 @@ format: install
 bench: install
 	CHUANGWEN_TESTING=1 $(BIN)/python bench/routing.py
 	CHUANGWEN_TESTING=1 $(BIN)/python bench/deadlines.py
+	$(BIN)/python bench/intake.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static

@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("chuangwen.accounts.urls")),
     path("territory/", include("chuangwen.territory.urls")),
     path("org/", include("chuangwen.org.urls")),
+    path("catalog/", include("chuangwen.cases.catalog_urls")),
+    path("cases/", include("chuangwen.cases.urls")),
     path("notifications/", include("chuangwen.notifications.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -17,10 +17,29 @@ class NavItem:
     staff_only: bool = False
 
 
+# Who files reports in the field: the case pages offer them the phone form.
+REPORTER_ROLES = frozenset(
+    {
+        "collector",
+        "inspector",
+        "observer",
+        "persuader",
+        "city_operator",
+        "district_operator",
+        "street_operator",
+        "community_operator",
+    }
+)
+
 NAV_ITEMS = (
     NavItem(_("工作台"), "core:home"),
+    NavItem(_("我的待办"), "cases:inbox"),
+    NavItem(_("案件"), "cases:list"),
+    NavItem(_("案件地图"), "cases:map"),
+    NavItem(_("现场上报"), "cases:report", roles=REPORTER_ROLES),
     NavItem(_("属地地图"), "territory:index"),
     NavItem(_("单位名录"), "org:unit_list"),
+    NavItem(_("案件类别"), "catalog:index"),
     NavItem(_("接口文档"), "api:openapi-view", roles=frozenset({"city_admin"})),
     NavItem(_("系统管理"), "admin:index", staff_only=True),
 )
@@ -37,6 +56,10 @@ def items_for(user, current_path: str = "") -> list[dict]:
         if item.roles is not None and not (user.is_superuser or roles & item.roles):
             continue
         url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        visible.append({"label": item.label, "url": url, "active": active})
+        matches = current_path == url if url == "/" else current_path.startswith(url)
+        visible.append({"label": item.label, "url": url, "active": matches})
+    # Items nest (/cases/ holds /cases/inbox/): only the most specific one is current.
+    best = max((len(i["url"]) for i in visible if i["active"]), default=0)
+    for item in visible:
+        item["active"] = item["active"] and len(item["url"]) == best
     return visible
