@@ -17,7 +17,7 @@ $BIN/python manage.py load_demo
 
 $BIN/python manage.py worker &
 worker=$!
-$BIN/gunicorn chuangwen.wsgi:application --bind "127.0.0.1:${PORT}" --workers "${WEB_WORKERS:-3}" \
+$BIN/gunicorn -c python:chuangwen.gunicorn_conf chuangwen.wsgi:application --bind "127.0.0.1:${PORT}" --workers "${WEB_WORKERS:-3}" \
   --access-logfile - --graceful-timeout 10 &
 web=$!
 

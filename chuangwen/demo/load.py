@@ -23,6 +23,8 @@ from chuangwen.territory.services import (
 )
 
 from . import city
+from .catalogue import load_catalogue, load_routing_rules
+from .history import load_history
 from .people import DEMO_USERS, DEPARTMENTS, GIVEN, SURNAMES
 
 GRID_OWNERS = {
@@ -264,24 +266,32 @@ def existing_logins() -> list[DemoLogin]:
     ]
 
 
-def load(*, password: str, stdout, seed: int = 2026) -> tuple[bool, list[DemoLogin]]:
-    """Load the demo city once; on a database that has it, change nothing.
+def load(
+    *, password: str, stdout, seed: int = 2026, cases: int = 3000
+) -> tuple[bool, list[DemoLogin]]:
+    """Load the demo city once; on a database that has it, change nothing. The case
+    history is replayed when there is none yet (``cases=0``: never).
 
     Returns (created, logins).
     """
-    if TerritoryNode.objects.filter(level=Level.CITY).exists():
-        return False, existing_logins()
-    rng = random.Random(seed)
-    with transaction.atomic():
-        build_territory(stdout)
-        units = build_units(rng)
-        assign_grid_owners(units)
-        pairings = build_pairings(units, timezone.localdate())
-        logins = build_users(units, password)
-    stdout.write(
-        f"单位:{Unit.objects.count()} 个(市直部门和企事业单位 {len(DEPARTMENTS)} 个),包联关系 {pairings} 条"
-    )
-    return True, logins
+    created = False
+    if not TerritoryNode.objects.filter(level=Level.CITY).exists():
+        rng = random.Random(seed)
+        with transaction.atomic():
+            build_territory(stdout)
+            units = build_units(rng)
+            assign_grid_owners(units)
+            pairings = build_pairings(units, timezone.localdate())
+            build_users(units, password)
+            load_catalogue(stdout=stdout)
+            load_routing_rules(stdout=stdout)
+        stdout.write(
+            f"单位:{Unit.objects.count()} 个(市直部门和企事业单位 {len(DEPARTMENTS)} 个),包联关系 {pairings} 条"
+        )
+        created = True
+    if cases:
+        load_history(stdout=stdout, seed=seed, count=cases)
+    return created, existing_logins()
 
 
 def logins_table(logins: list[DemoLogin], password: str) -> str:

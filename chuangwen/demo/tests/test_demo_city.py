@@ -50,7 +50,7 @@ def test_generation_is_deterministic():
 def test_load_demo_builds_the_city(client, settings):
     settings.ROUTING_RECHECK_SECONDS = 0
     out = io.StringIO()
-    call_command("load_demo", "--password", "Demo-Password-1", stdout=out)
+    call_command("load_demo", "--password", "Demo-Password-1", "--cases", "40", stdout=out)
     text = out.getvalue()
     assert "修复 6 个" in text
     assert "admin" in text and "Demo-Password-1" in text
@@ -111,6 +111,20 @@ def test_load_demo_builds_the_city(client, settings):
     in_zone = client.get("/api/v1/territory/locate", {"lat": 32.60, "lng": 110.88}, **auth).json()
     assert in_zone["district"]["code"] == zone.code
 
+    # Case history replayed through the services: every case has its report event, and
+    # the catalogue and routing rules are there.
+    from chuangwen.cases.models import Case, CaseEvent, CaseStandard, Category, RoutingRule
+
+    assert Category.objects.filter(parent__isnull=False).count() >= 60
+    assert (
+        CaseStandard.objects.filter(category__code="B0102").first().time_type == "emergency_hours"
+    )
+    assert RoutingRule.objects.filter(territory__isnull=False).exists()
+    assert Case.objects.count() == 40
+    assert CaseEvent.objects.filter(action="report").count() == 40
+    assert Case.objects.filter(status="closed").exists()
+    assert "案件历史" in text
+
     # The demo logins work.
     response = client.post(
         "/accounts/login/", {"username": "wudanglu", "password": "Demo-Password-1"}
@@ -118,15 +132,15 @@ def test_load_demo_builds_the_city(client, settings):
     assert response.status_code == 302
 
     # A second run changes nothing.
-    before = (TerritoryNode.objects.count(), Unit.objects.count(), Membership.objects.count())
+    def counts():
+        models = (TerritoryNode, Unit, Membership, Case, CaseEvent)
+        return tuple(m.objects.count() for m in models)
+
+    before = counts()
     again = io.StringIO()
-    call_command("load_demo", stdout=again)
+    call_command("load_demo", "--cases", "40", stdout=again)
     assert "演示城市已存在" in again.getvalue()
-    assert (
-        TerritoryNode.objects.count(),
-        Unit.objects.count(),
-        Membership.objects.count(),
-    ) == before
+    assert counts() == before
 
 
 def test_load_demo_refuses_a_weak_password_and_saves_nothing():

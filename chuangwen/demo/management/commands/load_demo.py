@@ -9,15 +9,23 @@ DEFAULT_PASSWORD = "Shiyan-Demo-2026"
 
 
 class Command(BaseCommand):
-    help = "Load the 十堰 demo city (territory, units, pairings, one user per role); idempotent."
+    help = (
+        "Load the 十堰 demo city (territory, units, pairings, one user per role, case "
+        "catalogue and six months of case history); idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", default=os.environ.get("DEMO_PASSWORD", DEFAULT_PASSWORD))
         parser.add_argument("--quiet", action="store_true", help="do not print the logins")
+        parser.add_argument(
+            "--cases", type=int, default=3000, help="cases of history to replay (0: none)"
+        )
 
-    def handle(self, *args, password: str, quiet: bool = False, **options):
+    def handle(self, *args, password: str, quiet: bool = False, cases: int = 3000, **options):
+        if cases < 0:
+            raise CommandError("--cases 不能为负数。")
         try:
-            created, logins = load(password=password, stdout=self.stdout)
+            created, logins = load(password=password, stdout=self.stdout, cases=cases)
         except ServiceError as exc:
             raise CommandError(f"演示城市未加载:{exc.message}") from exc
         if not created:
