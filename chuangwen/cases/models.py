@@ -146,6 +146,17 @@ class RoutingRule(TimeStampedModel):
         )
 
 
+def _chain_link(label):
+    return models.ForeignKey(
+        "territory.TerritoryNode",
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class Case(models.Model):
     code = models.CharField(_("案件编号"), max_length=20, unique=True)
     status = models.CharField(
@@ -166,38 +177,10 @@ class Case(models.Model):
     lng = models.FloatField(_("经度"))
     # The territory chain at the time of the report, kept so later boundary edits do not
     # move history between districts.
-    grid = models.ForeignKey(
-        "territory.TerritoryNode",
-        verbose_name=_("单元网格"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    community = models.ForeignKey(
-        "territory.TerritoryNode",
-        verbose_name=_("社区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    street = models.ForeignKey(
-        "territory.TerritoryNode",
-        verbose_name=_("街道"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    district = models.ForeignKey(
-        "territory.TerritoryNode",
-        verbose_name=_("区县"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    grid = _chain_link(_("单元网格"))
+    community = _chain_link(_("社区"))
+    street = _chain_link(_("街道"))
+    district = _chain_link(_("区县"))
     territory_path = models.CharField(_("属地路径"), max_length=255, db_index=True)
     unit = models.ForeignKey(
         "org.Unit",

@@ -772,46 +772,28 @@ def case_transition(
     photo_ids: Sequence[int] = (),
 ) -> Case:
     """The API's single entry: one named action, routed to its service."""
-    if action == Action.ACCEPT:
-        return case_accept(case_id=case_id, actor=actor, note=note, version=version)
-    if action == Action.REJECT:
-        return case_reject(case_id=case_id, actor=actor, note=note, version=version)
+    common = {"case_id": case_id, "actor": actor, "note": note, "version": version}
+    simple = {
+        Action.ACCEPT: case_accept,
+        Action.REJECT: case_reject,
+        Action.SIGN: case_sign,
+        Action.SEND_BACK: case_send_back,
+        Action.REOPEN: case_reopen,
+        Action.CANCEL: case_cancel,
+    }
+    if action in simple:
+        return simple[action](**common)
     if action == Action.DISPATCH:
-        return case_dispatch(
-            case_id=case_id, actor=actor, unit_id=unit_id, note=note, version=version
-        )
-    if action == Action.SIGN:
-        return case_sign(case_id=case_id, actor=actor, note=note, version=version)
-    if action == Action.SEND_BACK:
-        return case_send_back(case_id=case_id, actor=actor, note=note, version=version)
+        return case_dispatch(unit_id=unit_id, **common)
     if action == Action.FINISH:
-        return case_finish(
-            case_id=case_id, actor=actor, note=note, photo_ids=photo_ids, version=version
-        )
+        return case_finish(photo_ids=photo_ids, **common)
     if action == Action.POSTPONE:
-        case_postpone(case_id=case_id, actor=actor, value=value, note=note, version=version)
+        case_postpone(value=value, **common)
         return Case.objects.get(pk=case_id)
     if action in (Action.POSTPONE_APPROVE, Action.POSTPONE_REJECT):
-        return case_postpone_decide(
-            case_id=case_id,
-            actor=actor,
-            approve=action == Action.POSTPONE_APPROVE,
-            note=note,
-            version=version,
-        )
+        return case_postpone_decide(approve=action == Action.POSTPONE_APPROVE, **common)
     if action in (Action.VERIFY_OK, Action.VERIFY_FAIL):
-        return case_verify(
-            case_id=case_id,
-            actor=actor,
-            ok=action == Action.VERIFY_OK,
-            note=note,
-            photo_ids=photo_ids,
-            version=version,
-        )
-    if action == Action.REOPEN:
-        return case_reopen(case_id=case_id, actor=actor, note=note, version=version)
-    if action == Action.CANCEL:
-        return case_cancel(case_id=case_id, actor=actor, note=note, version=version)
+        return case_verify(ok=action == Action.VERIFY_OK, photo_ids=photo_ids, **common)
     names = "、".join(permissions.WORKFLOW_ACTIONS)
     raise ServiceError(f"未知的操作:{action}。可用的操作:{names}", field="action")
 

@@ -13,6 +13,8 @@ rules: B0102 anywhere → 水务集团 (auto); E0102 in 茅箭区 → 茅箭区�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from chuangwen.cases.choices import CategoryKind
 from chuangwen.cases.models import CaseStandard, Category, RoutingRule
@@ -21,6 +23,14 @@ from chuangwen.org.choices import UnitKind
 from chuangwen.org.services import unit_create
 
 from .city import MiniCity
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> datetime:
+    """A moment in the city's local time: at(2026, 11, 2, 9, 0)."""
+    return datetime(*args, tzinfo=SHANGHAI)
+
 
 # Inside 茅箭区, street 420302001, community 001, grid 001 of the mini city (lat, lng).
 MAOJIAN = (32.02, 110.02)

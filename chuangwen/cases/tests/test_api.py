@@ -1,7 +1,5 @@
 import io
 import json
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -9,21 +7,10 @@ from PIL import Image
 from chuangwen.cases.models import Case
 from chuangwen.core import clock
 from chuangwen.org.choices import Role
-from chuangwen.testing.cases import MAOJIAN, ZHANGWAN
+from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
 from chuangwen.testing.city import CITYWIDE_ROLES, ROLE_HOMES
 
-TZ = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(city, catalogue):
-    return {
-        "operator": city.user(Role.CITY_OPERATOR, "city"),
-        "collector": city.user(Role.COLLECTOR, "420302001"),
-        "water": city.user(Role.UNIT_HANDLER, "water"),
-        "water2": city.user(Role.UNIT_HANDLER, "water"),
-    }
 
 
 def post(client, url, body, auth, **extra):
@@ -55,7 +42,7 @@ def test_manhole_case_through_the_api_from_report_to_closure(client, people, tok
         "lng": MAOJIAN[1],
         "address": "人民北路 12 号",
     }
-    with clock.at(datetime(2026, 11, 2, 9, 0, tzinfo=TZ)):
+    with clock.at(at(2026, 11, 2, 9, 0)):
         response = post(client, "/api/v1/cases", body, collector, HTTP_IDEMPOTENCY_KEY="abc-1")
     assert response.status_code == 201, response.content
     case = response.json()

@@ -1,6 +1,4 @@
-from datetime import datetime
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,25 +9,10 @@ from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.outbox import discover, run_due_jobs
 from chuangwen.org.choices import Role
-from chuangwen.testing.cases import MAOJIAN
+from chuangwen.testing.cases import MAOJIAN, at
 from chuangwen.testing.city import ROLE_HOMES
 
-TZ = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
-
-
-def at(*args):
-    return datetime(*args, tzinfo=TZ)
-
-
-@pytest.fixture
-def people(city, catalogue):
-    return {
-        "operator": city.user(Role.CITY_OPERATOR, "city"),
-        "leader": city.user(Role.LEADER, "city"),
-        "collector": city.user(Role.COLLECTOR, "420302001"),
-        "water": city.user(Role.UNIT_HANDLER, "water"),
-    }
 
 
 def open_cases(people, n=3):

@@ -1,7 +1,5 @@
 import io
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,16 +10,11 @@ from chuangwen.cases.choices import Action, PhotoKind, Status, SupervisionStatus
 from chuangwen.cases.models import Case, CasePhoto, SavedView, Supervision
 from chuangwen.core import clock
 from chuangwen.org.choices import Role
-from chuangwen.testing.cases import MAOJIAN, ZHANGWAN
+from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
 from chuangwen.testing.city import CITYWIDE_ROLES, ROLE_HOMES
 
-TZ = ZoneInfo("Asia/Shanghai")
 STALE = "案件已被他人处理,请刷新后重试。"
 pytestmark = pytest.mark.django_db
-
-
-def at(*args):
-    return datetime(*args, tzinfo=TZ)
 
 
 @pytest.fixture

@@ -1,6 +1,4 @@
-from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,27 +10,10 @@ from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.models import OutboxMessage
 from chuangwen.org.choices import Role
-from chuangwen.testing.cases import MAOJIAN, ZHANGWAN
+from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
 from chuangwen.testing.city import ROLE_HOMES
 
-TZ = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
-
-
-def at(*args):
-    return datetime(*args, tzinfo=TZ)
-
-
-@pytest.fixture
-def people(city, catalogue):
-    return {
-        "operator": city.user(Role.CITY_OPERATOR, "city"),
-        "collector": city.user(Role.COLLECTOR, "420302001"),
-        "water": city.user(Role.UNIT_HANDLER, "water"),
-        "district": city.user(Role.DISTRICT_OPERATOR, "420302"),
-        "zhangwan": city.user(Role.DISTRICT_OPERATOR, "420303"),
-        "dept": city.user(Role.UNIT_HANDLER, "dept"),
-    }
 
 
 def report(actor, category="B0102", where=MAOJIAN, **kwargs):
