@@ -9,6 +9,9 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from chuangwen.core.errors import ServiceError
+from chuangwen.org.models import Unit
+
 from . import selectors, services
 from .choices import OverdueLevel, PhotoKind
 from .models import Case
@@ -47,6 +50,14 @@ class SupervisionIn(Schema):
     kind: str = Field(..., description="leader(领导督办)或 key(重点督办)")
     note: str
     reply_days: int = 1
+
+
+class AccountabilityIn(Schema):
+    kind: str = Field(..., description="interview, circulate, deduct, admonish, order")
+    reason: str
+    unit: int | None = Field(None, description="问责单位 id(缺省为案件的责任单位)")
+    points: float = 0
+    person_name: str = ""
 
 
 class AnswerIn(Schema):
@@ -357,3 +368,42 @@ def answer(request, supervision_id: int, payload: AnswerIn):
         supervision_id=supervision_id, answer=payload.answer, actor=request.auth
     )
     return _supervision(order)
+
+
+def _accountability(record) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "case": record.case_id,
+        "unit": record.unit.name,
+        "kind": record.kind,
+        "kind_label": str(record.get_kind_display()),
+        "person_name": record.person_name,
+        "points": float(record.points),
+        "reason": record.reason,
+        "decided_at": _iso(record.decided_at),
+    }
+
+
+@router.post("/{int:case_id}/accountability", response={201: dict[str, Any]}, summary="记录问责")
+def hold_accountable(request, case_id: int, payload: AccountabilityIn):
+    case = selectors.case_get(user=request.auth, case_id=case_id)
+    unit_id = payload.unit or case.unit_id
+    unit = Unit.objects.filter(pk=unit_id, is_active=True).first() if unit_id else None
+    if unit is None:
+        raise ServiceError("问责单位不存在或已停用。", field="unit")
+    record = services.accountability_record(
+        unit=unit,
+        kind=payload.kind,
+        reason=payload.reason,
+        points=payload.points,
+        person_name=payload.person_name,
+        case_id=case.pk,
+        actor=request.auth,
+    )
+    return Status(201, _accountability(record))
+
+
+@router.get("/accountability", response=list[dict[str, Any]], summary="问责记录")
+@paginate(LimitOffsetPagination)
+def accountability(request):
+    return [_accountability(r) for r in selectors.accountability_list(user=request.auth)]

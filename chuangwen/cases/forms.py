@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
-from .choices import Action, SupervisionKind
+from .choices import AccountabilityKind, Action, SupervisionKind
 
 # Actions whose form carries a file input, and the kind of photo it stores.
 PHOTO_ACTIONS = {Action.FINISH: "after", Action.VERIFY_OK: "verify", Action.VERIFY_FAIL: "verify"}
@@ -49,6 +49,17 @@ class ActionForm(forms.Form):
     note = forms.CharField(required=False, strip=True)
     unit = forms.IntegerField(required=False, error_messages={"invalid": _("请选择责任单位。")})
     value = forms.CharField(required=False, strip=True)
+
+
+class AccountabilityForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=AccountabilityKind.choices,
+        error_messages={"invalid_choice": _("请选择问责方式。"), "required": _("请选择问责方式。")},
+    )
+    unit = forms.IntegerField(error_messages={"required": _("请选择问责单位。")})
+    person_name = forms.CharField(required=False, strip=True)
+    points = forms.DecimalField(required=False, error_messages={"invalid": _("扣分须为数字。")})
+    reason = forms.CharField(required=False, strip=True)
 
 
 class SupervisionForm(forms.Form):

@@ -108,6 +108,11 @@ def sees_reporter(user) -> bool:
     return any(g.role in CITY_OFFICE_ROLES and g.territory_path == root for g in scope.grants)
 
 
+def holds_accountable(user) -> bool:
+    """问责 is decided by the city office."""
+    return user is None or scope_for(user).for_action(CHANGE).citywide
+
+
 def may(user, action: str, case) -> bool:
     """Whether ``user`` may take ``action`` on ``case`` by role and scope (not state)."""
     if user is None:  # the system itself

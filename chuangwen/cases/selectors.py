@@ -18,7 +18,7 @@ from chuangwen.territory.models import TerritoryNode
 
 from . import permissions
 from .choices import OPEN_STATUSES, OverdueLevel, PostponeStatus, Status, SupervisionStatus
-from .models import Case, CaseEvent, RoutingRule, SavedView, Supervision
+from .models import Accountability, Case, CaseEvent, RoutingRule, SavedView, Supervision
 
 
 # -- routing -------------------------------------------------------------------------------
@@ -267,6 +267,10 @@ def remaining_minutes(case: Case, now: datetime | None = None) -> float | None:
 def supervision_list(*, user, open_only: bool = False) -> QuerySet[Supervision]:
     qs = Supervision.objects.scoped_for(user).select_related("case", "unit", "superior_unit")
     return qs.filter(status=SupervisionStatus.OPEN) if open_only else qs
+
+
+def accountability_list(*, user) -> QuerySet[Accountability]:
+    return Accountability.objects.scoped_for(user).select_related("unit", "case", "decided_by")
 
 
 def saved_views(*, user) -> QuerySet[SavedView]:

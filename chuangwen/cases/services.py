@@ -21,7 +21,7 @@ from chuangwen.core import clock
 from chuangwen.core.audit import audit, enqueue
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.models import OutboxMessage
-from chuangwen.core.scoping import CHANGE, require, scope_for
+from chuangwen.core.scoping import scope_for
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
@@ -1059,8 +1059,7 @@ def accountability_record(
     points=0,
 ) -> Accountability:
     """问责: decided by the city office about a unit (and possibly a person)."""
-    require(actor, CHANGE)
-    if actor is not None and not scope_for(actor).for_action(CHANGE).citywide:
+    if not permissions.holds_accountable(actor):
         raise PermissionDeniedError("只有创文办可以记录问责。")
     if kind not in AccountabilityKind.values:
         raise ServiceError(f"未知的问责方式:{kind}", field="kind")

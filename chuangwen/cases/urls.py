@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/act/", views.case_act, name="act"),
     path("<int:pk>/supervise/", views.case_supervise, name="supervise"),
+    path("<int:pk>/accountability/", views.case_accountability, name="accountability"),
 ]

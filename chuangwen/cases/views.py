@@ -31,6 +31,7 @@ from chuangwen.territory.selectors import feature, node_queryset, scope_roots
 
 from . import catalog, permissions, selectors, services
 from .choices import (
+    AccountabilityKind,
     Action,
     Channel,
     OverdueLevel,
@@ -42,6 +43,7 @@ from .choices import (
 from .forms import (
     NOTE_REQUIRED,
     PHOTO_ACTIONS,
+    AccountabilityForm,
     ActionForm,
     AnswerForm,
     ReportForm,
@@ -245,6 +247,9 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "can_supervise": permissions.may(user, Action.SUPERVISE, case)
         and case.is_open
         and case.unit_id is not None,
+        "can_hold_accountable": permissions.holds_accountable(user),
+        "accountabilities": list(selectors.accountability_list(user=user).filter(case=case)),
+        "accountability_kinds": AccountabilityKind.choices,
         "supervision_kinds": [
             (SupervisionKind.LEADER, SupervisionKind.LEADER.label),
             (SupervisionKind.KEY, SupervisionKind.KEY.label),
@@ -398,6 +403,38 @@ def case_supervise(request, pk: int):
         request,
         _("已向%(unit)s下发%(kind)s。")
         % {"unit": order.unit.name, "kind": order.get_kind_display()},
+    )
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_accountability(request, pk: int):
+    case = selectors.case_get(user=request.user, case_id=pk)
+    form = AccountabilityForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, pk, _form_error(form), failed="accountability")
+    data = form.cleaned_data
+    unit = Unit.objects.filter(pk=data["unit"], is_active=True).first()
+    if unit is None:
+        error = ServiceError(_("问责单位不存在或已停用。"), field="unit")
+        return _refused(request, pk, error, failed="accountability")
+    try:
+        record = services.accountability_record(
+            unit=unit,
+            kind=data["kind"],
+            reason=data["reason"],
+            points=data["points"] or 0,
+            person_name=data["person_name"],
+            case_id=case.pk,
+            actor=request.user,
+        )
+    except ServiceError as error:
+        return _refused(request, pk, error, failed="accountability")
+    messages.success(
+        request,
+        _("已记录对%(unit)s的问责:%(kind)s。")
+        % {"unit": unit.name, "kind": record.get_kind_display()},
     )
     return redirect("cases:detail", pk=pk)
 

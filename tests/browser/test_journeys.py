@@ -67,6 +67,11 @@ def test_territory_map_drill_down_and_locate(page, live_server, mini):
     expect(popup).to_contain_text("茅箭区")
     expect(popup).to_contain_text("武当1社区第2网格")
     expect(page.locator("#locate-result")).to_contain_text("武当路街道")
+    # The popup may still be panning into view on a small screen; click once it rests.
+    page.wait_for_function(
+        """() => { const map = document.getElementById('territory-map').leafletMap;
+                   return !map._panAnim || !map._panAnim._inProgress; }"""
+    )
     popup.get_by_role("link", name=re.compile("进入")).click()
     expect(page).to_have_url(re.compile(r"/territory/420302/$"))
     expect(page.locator("#territory-map")).to_have_attribute("data-loaded", "2")

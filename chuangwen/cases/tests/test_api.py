@@ -257,3 +257,30 @@ def test_timeline_masks_the_reporter_for_handlers(client, people, token_for):
         f"/api/v1/cases/{case['id']}/events", **token_for(people["operator"])
     ).json()
     assert seen_by_office[0]["actor"] == name
+
+
+def test_accountability_through_the_api(client, people, city, token_for):
+    case = post(
+        client,
+        "/api/v1/cases",
+        {"category": "B0102", "description": "井盖缺失", "lat": MAOJIAN[0], "lng": MAOJIAN[1]},
+        token_for(people["collector"]),
+    ).json()
+    url = f"/api/v1/cases/{case['id']}/accountability"
+    body = {"kind": "deduct", "reason": "井盖案件超时未办结", "points": 1.5}
+    refused = post(client, url, body, token_for(people["district"]))
+    assert refused.status_code == 403
+    made = post(client, url, body, token_for(people["operator"]))
+    assert made.status_code == 201, made.content
+    assert made.json()["unit"] == "市水务集团" and made.json()["points"] == 1.5
+    bad = post(client, url, {**body, "kind": "fine"}, token_for(people["operator"]))
+    assert bad.status_code == 400 and "问责方式" in bad.json()["detail"]
+    # The unit held accountable sees its record; another district's operator does not.
+    assert (
+        client.get("/api/v1/cases/accountability", **token_for(people["water"])).json()["count"]
+        == 1
+    )
+    assert (
+        client.get("/api/v1/cases/accountability", **token_for(people["zhangwan"])).json()["count"]
+        == 0
+    )

@@ -290,6 +290,26 @@ def test_supervision_issued_and_answered_through_the_pages(client, people, stall
     assert "只有领导和创文办可以下发督办单。" in page_text(response)
 
 
+def test_accountability_recorded_from_the_case_page(client, people, stall):
+    from chuangwen.cases.models import Accountability
+
+    client.force_login(people["street"])
+    page = page_text(client.get(f"/cases/{stall.pk}/"))
+    assert f'action="/cases/{stall.pk}/accountability/"' not in page
+    body = {"unit": stall.unit_id, "kind": "interview", "points": "1", "reason": "占道问题反复出现"}
+    assert client.post(f"/cases/{stall.pk}/accountability/", body).status_code == 403
+    assert not Accountability.objects.exists()
+
+    client.force_login(people["operator"])
+    empty = client.post(f"/cases/{stall.pk}/accountability/", {**body, "reason": ""})
+    assert empty.status_code == 400 and "请填写问责事由。" in page_text(empty)
+    assert client.post(f"/cases/{stall.pk}/accountability/", body).status_code == 302
+    record = Accountability.objects.get()
+    assert record.unit == stall.unit and record.kind == "interview" and record.case == stall
+    page = page_text(client.get(f"/cases/{stall.pk}/"))
+    assert "问责记录" in page and "占道问题反复出现" in page
+
+
 # -- list, filters, saved views, inbox --------------------------------------------------------
 def test_list_filters_and_htmx_refresh(client, people, city, stall):
     garbage = report(people["collector"], category="E0102", description="路边暴露垃圾")
