@@ -26,7 +26,7 @@ from chuangwen.cases import services
 from chuangwen.cases.choices import Channel, PhotoKind, Status
 from chuangwen.cases.models import Case, CaseStandard
 from chuangwen.core import clock
-from chuangwen.core.workcalendar import get_calendar
+from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import Role, UnitKind
 from chuangwen.org.models import Membership, Unit
 from chuangwen.org.services import membership_grant
@@ -62,6 +62,8 @@ ROADS = (
     "大岭路",
 )
 SWEEP_EVERY = timedelta(hours=1)
+STALL_WINDOW = timedelta(days=14)
+STALL_SHARE = 0.3
 
 Script = Generator[datetime, None, None]
 
@@ -198,6 +200,8 @@ class History:
     # -- one case's life ----------------------------------------------------------------------
     def script(self, t: datetime) -> Script:
         rng = self.rng
+        # Some of the last fortnight's cases are left lying by their unit: today's backlog.
+        stalls = t > self.now - STALL_WINDOW and rng.random() < STALL_SHARE
         channel = rng.choices([c for c, _ in CHANNELS], [w for _, w in CHANNELS])[0]
         standard = rng.choices(self.standards, self.weights)[0]
         actor = None
@@ -251,7 +255,8 @@ class History:
                 services.case_dispatch(case_id=case.pk, actor=op, unit_id=unit.pk)
             case.refresh_from_db()
             unit = case.unit
-            t = self.later(t, 5, 180)
+            # Emergency limits run day and night, and so do the crews that answer them.
+            t = self.later(t, 5, 60, working=case.time_type != TimeType.EMERGENCY_HOURS)
             yield t
             if rng.random() < 0.05 and case.send_back_count == 0:
                 services.case_send_back(
@@ -271,9 +276,13 @@ class History:
                 unit = case.unit
                 t = self.later(t, 5, 120)
                 yield t
+            if stalls and rng.random() < 0.25:
+                return  # not even signed for yet: today's 待签收 and overdue work
             handler = self.cast.handler(unit)
             services.case_sign(case_id=case.pk, actor=handler)
             case.refresh_from_db()
+            if stalls:
+                return  # signed, then left lying: the sweep lights it yellow, then red
             if rng.random() < 0.05:
                 t = self.later(t, 30, 120)
                 yield t
@@ -296,7 +305,7 @@ class History:
                 case.refresh_from_db()
             for attempt in range(3):
                 limit = float(case.time_value + case.extension_value)
-                share = rng.uniform(1.05, 2.4) if rng.random() < 0.14 else rng.uniform(0.15, 0.95)
+                share = rng.uniform(1.05, 2.4) if rng.random() < 0.08 else rng.uniform(0.15, 0.95)
                 finish_at = self.calendar.deadline(
                     case.dispatched_at, limit * share, case.time_type
                 )
