@@ -23,7 +23,7 @@ from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceE
 from chuangwen.core.models import OutboxMessage
 from chuangwen.core.scoping import scope_for
 from chuangwen.core.workcalendar import TimeType, get_calendar
-from chuangwen.org.choices import UnitKind
+from chuangwen.org.choices import Role, UnitKind
 from chuangwen.org.models import Unit
 from chuangwen.territory.routing import Chain, locate
 
@@ -601,7 +601,7 @@ def case_send_back(*, case_id: int, actor, note: str, version: int | None = None
             t, Status.REGISTERED, note=reason, data={"unit": unit.pk, "unit_name": unit.name}
         )
         _notify(
-            units=_city_office(),
+            users=_office_operators(),
             title=f"案件被回退 {case.code}",
             body=f"{unit.name}回退:{reason}",
             case=case,
@@ -855,6 +855,22 @@ def photo_upload(
 
 
 # -- supervision and accountability ----------------------------------------------------------
+def _people(role: str, *, unit_kind: str | None = None) -> list:
+    """Active holders of a role (in units of one kind): who a notice is for."""
+    from chuangwen.org.models import Membership
+
+    rows = Membership.objects.filter(role=role, is_active=True, user__is_active=True)
+    if unit_kind:
+        rows = rows.filter(unit__kind=unit_kind)
+    return [m.user for m in rows.select_related("user")]
+
+
+def _office_operators() -> list:
+    # The city office's operators act on what lands there; its observers and inspectors
+    # are members too, and are not the ones to tell.
+    return _people(Role.CITY_OPERATOR, unit_kind=UnitKind.CITY_OFFICE)
+
+
 def _city_office() -> list[Unit]:
     return list(Unit.objects.filter(kind=UnitKind.CITY_OFFICE, is_active=True)[:1])
 
@@ -898,8 +914,10 @@ def _issue(
         note=note,
         data={"supervision": order.pk, "kind": kind, "level": level, "unit": unit.pk},
     )
+    office_copy = superior is not None and superior.kind == UnitKind.CITY_OFFICE
     _notify(
-        units=[unit, superior],
+        units=[unit] if office_copy else [unit, superior],
+        users=_office_operators() if office_copy else (),
         title=f"{order.get_kind_display()} {case.code}",
         body=f"{unit.name}:{note}",
         case=case,
@@ -964,16 +982,8 @@ def supervise_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
     return issued
 
 
-def _leaders():
-    from chuangwen.org.choices import Role
-    from chuangwen.org.models import Membership
-
-    return [
-        m.user
-        for m in Membership.objects.filter(
-            role=Role.LEADER, is_active=True, user__is_active=True
-        ).select_related("user")
-    ]
+def _leaders() -> list:
+    return _people(Role.LEADER)
 
 
 def supervision_issue(

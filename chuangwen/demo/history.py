@@ -15,6 +15,7 @@ import random
 from collections.abc import Generator
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count
@@ -23,7 +24,7 @@ from shapely.geometry import Point, shape
 
 from chuangwen.accounts.services import user_create
 from chuangwen.cases import services
-from chuangwen.cases.choices import Channel, PhotoKind, Status
+from chuangwen.cases.choices import OPEN_STATUSES, Channel, PhotoKind, Status
 from chuangwen.cases.models import Case, CaseStandard
 from chuangwen.core import clock
 from chuangwen.core.workcalendar import TimeType, get_calendar
@@ -389,6 +390,27 @@ class History:
         return steps
 
 
+def settle_notifications() -> None:
+    """Months of notices would all arrive unread at once; people have long since read
+    those about finished cases. What concerns open cases stays in their bell."""
+    from chuangwen.notifications.models import Notification
+    from chuangwen.notifications.services import notification_mark_read
+
+    open_urls = {
+        f"/cases/{pk}/"
+        for pk in Case.objects.filter(status__in=OPEN_STATUSES).values_list("pk", flat=True)
+    }
+    read: dict[int, list[int]] = {}
+    for pk, user_id, url in Notification.objects.filter(read_at__isnull=True).values_list(
+        "pk", "recipient_id", "url"
+    ):
+        if url not in open_urls:
+            read.setdefault(user_id, []).append(pk)
+    users = get_user_model().objects.in_bulk(list(read))
+    for user_id, ids in read.items():
+        notification_mark_read(user=users[user_id], ids=ids)
+
+
 def load_history(*, stdout, seed: int = 2026, count: int = 3000, days: int = 182) -> None:
     if Case.objects.exists() or not CaseStandard.objects.exists():
         return
@@ -396,6 +418,7 @@ def load_history(*, stdout, seed: int = 2026, count: int = 3000, days: int = 182
     with transaction.atomic():
         history = History(rng=rng, now=clock.now(), days=days)
         history.run(count)
+        settle_notifications()
     counts = dict(
         Case.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )

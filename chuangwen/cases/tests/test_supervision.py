@@ -201,3 +201,24 @@ def test_two_workers_sweeping_at_once_issue_each_order_once(city, catalogue):
     assert sum(issued) == 30
     assert Supervision.objects.count() == 30
     assert Supervision.objects.values("case").distinct().count() == 30
+
+
+def test_orders_notify_the_unit_and_the_office_operators_not_every_member(people, city):
+    from chuangwen.notifications.models import Notification
+
+    observer = city.user(Role.OBSERVER, "city")
+    [case] = open_cases(people, n=1)
+    assert (
+        Notification.objects.filter(recipient=people["water"], kind="case.dispatched").count() == 1
+    )
+    services.supervise_overdue(now=at(2026, 11, 2, 12, 30))  # yellow and red at once
+    assert (
+        Notification.objects.filter(recipient=people["water"], kind="case.supervision").count() == 2
+    )
+    assert (
+        Notification.objects.filter(recipient=people["operator"], kind="case.supervision").count()
+        == 2
+    )
+    assert Notification.objects.filter(recipient=people["leader"], kind="case.red").count() == 1
+    assert not Notification.objects.filter(recipient=observer).exists()
+    assert all(n.url == f"/cases/{case.pk}/" for n in Notification.objects.all())
