@@ -109,28 +109,33 @@ def deliver_pending(*, limit: int = 100, now: datetime | None = None) -> int:
 
 
 def run_due_jobs(*, now: datetime | None = None) -> list[str]:
-    """Run every scheduled job whose interval has passed; returns the names that ran."""
+    """Run every scheduled job whose interval has passed; returns the names that ran.
+
+    A job is claimed in a short transaction (its row locked, the start stamped) and then
+    run outside it, so its own writes commit as they go and a long run holds no locks
+    that would block others; a second worker sees the fresh stamp and leaves the job to
+    the first. A worker killed mid-run leaves the rest to the next interval.
+    """
     ran = []
     for job in _jobs.values():
         moment = now or timezone.now()
         JobRun.objects.get_or_create(name=job.name)
         with transaction.atomic():
             row = _locked(JobRun.objects.filter(name=job.name)).first()
-            if row is None:  # another worker holds it right now
+            if row is None:  # another worker is claiming it right now
                 continue
             if row.last_started_at and row.last_started_at + job.every > moment:
                 continue
             row.last_started_at = moment
             row.runs += 1
-            try:
-                with transaction.atomic():
-                    job.run(moment)
-            except Exception as exc:
-                log.exception("scheduled job %s failed", job.name)
-                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            else:
-                row.last_error = ""
-            row.last_finished_at = timezone.now()
-            row.save()
-            ran.append(job.name)
+            row.save(update_fields=["last_started_at", "runs"])
+        try:
+            job.run(moment)
+        except Exception as exc:
+            log.exception("scheduled job %s failed", job.name)
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+        else:
+            error = ""
+        JobRun.objects.filter(pk=row.pk).update(last_finished_at=timezone.now(), last_error=error)
+        ran.append(job.name)
     return ran

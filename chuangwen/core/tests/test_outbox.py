@@ -112,6 +112,22 @@ def test_scheduled_job_runs_once_per_interval():
         outbox._jobs.pop("test.job", None)
 
 
+def test_a_failing_job_is_recorded_and_waits_for_its_next_interval():
+    def broken(now):
+        raise RuntimeError("disk full")
+
+    outbox.scheduled("test.broken", every=timedelta(hours=1))(broken)
+    try:
+        now = timezone.now()
+        assert "test.broken" in outbox.run_due_jobs(now=now)
+        row = JobRun.objects.get(name="test.broken")
+        assert row.last_error == "RuntimeError: disk full" and row.last_finished_at is not None
+        # The claim stands: a second worker does not retry it before the interval.
+        assert "test.broken" not in outbox.run_due_jobs(now=now + timedelta(minutes=5))
+    finally:
+        outbox._jobs.pop("test.broken", None)
+
+
 def test_prune_job_deletes_only_old_delivered_messages(settings):
     from chuangwen.core.handlers import prune_delivered_outbox
 
