@@ -384,6 +384,7 @@ def case_report(
                     now=now,
                     from_status="",
                     data={"channel": channel, "standard": standard.code},
+                    actor_unit=_actor_unit(actor, case),
                 )
                 if trusted:
                     _register(case, actor=actor, now=now, note="可信渠道上报,自动立案")
@@ -415,7 +416,15 @@ def _register(case: Case, *, actor, now: datetime, note: str) -> None:
     case.status = Status.REGISTERED
     case.registered_at = now
     _open_stage(case, now)
-    _record(case, action=Action.ACCEPT, actor=actor, now=now, from_status=from_status, note=note)
+    _record(
+        case,
+        action=Action.ACCEPT,
+        actor=actor,
+        now=now,
+        from_status=from_status,
+        note=note,
+        actor_unit=_actor_unit(actor, case),
+    )
 
 
 def _dispatch(case: Case, *, unit: Unit, actor, now: datetime, note: str, actor_unit=None) -> None:

@@ -97,6 +97,8 @@ def test_manhole_case_through_the_api_from_report_to_closure(client, people, tok
         "verify_ok",
     ]
     assert events[3]["actor"] == people["water"].full_name
+    assert events[3]["actor_unit"] == "市水务集团"
+    assert events[0]["actor_unit"] == "武当路街道420302001"  # the collector's street office
     assert all(e["created_at"].endswith("+08:00") for e in events)
 
 
