@@ -75,7 +75,9 @@ def prepare_database() -> None:
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
     manage("migrate", "--noinput", "-v0")
-    manage("load_demo", "--cases", "0", "--quiet", "--password", "Bench-Only-" + secrets.token_hex(8))
+    manage(
+        "load_demo", "--cases", "0", "--quiet", "--password", "Bench-Only-" + secrets.token_hex(8)
+    )
     with psycopg.connect(URL, autocommit=True) as conn:
         # Each run starts from an empty case table, as the baseline does.
         conn.execute(
@@ -201,7 +203,9 @@ def raw_inserts(limit_seconds: float) -> tuple[int, float]:
         ]
         rows = conn.execute(f"SELECT {', '.join(columns)} FROM cases_case ORDER BY id").fetchall()
     code_at, key_at = columns.index("code"), columns.index("idempotency_key")
-    sql = f"INSERT INTO cases_case ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    sql = (
+        f"INSERT INTO cases_case ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     done = 0
     with psycopg.connect(URL, autocommit=True) as conn:
         started = time.perf_counter()
@@ -218,9 +222,13 @@ def raw_inserts(limit_seconds: float) -> tuple[int, float]:
 
 
 def main() -> int:
-    print(f"intake benchmark: PostgreSQL, gunicorn {WORKERS} workers, {CLIENTS} clients, {SECONDS:.0f} s")
+    print(
+        f"intake benchmark: PostgreSQL, gunicorn {WORKERS} workers, {CLIENTS} clients, {SECONDS:.0f} s"
+    )
     prepare_database()
-    token = manage("create_api_token", "collector", "--name", "bench", capture=True).strip().split()[-1]
+    token = (
+        manage("create_api_token", "collector", "--name", "bench", capture=True).strip().split()[-1]
+    )
     points, codes = sample_inputs(5000)
     server = start_server()
     try:
