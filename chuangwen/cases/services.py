@@ -262,9 +262,7 @@ def _flush_events(case: Case) -> None:
     )
 
 
-def _attach_photos(
-    case: Case, photo_ids: Sequence[int], *, kind: str, actor, now: datetime
-) -> list[CasePhoto]:
+def _attach_photos(case: Case, photo_ids: Sequence[int], *, kind: str, actor) -> list[CasePhoto]:
     if not photo_ids:
         return []
     ids = {int(i) for i in photo_ids}
@@ -364,7 +362,7 @@ def case_report(
             territory_path=deepest.path,
             suggested_unit=unit,
             routing_rule=rule,
-            reporter=actor if actor is not None else None,
+            reporter=actor,
             reporter_name=reporter_name,
             reporter_phone=reporter_phone,
             created_by=actor,
@@ -398,9 +396,7 @@ def case_report(
                         )
                 case.save(force_insert=True)
                 _flush_events(case)
-                photos = _attach_photos(
-                    case, photo_ids, kind=PhotoKind.BEFORE, actor=actor, now=now
-                )
+                photos = _attach_photos(case, photo_ids, kind=PhotoKind.BEFORE, actor=actor)
         except IntegrityError:
             existing = case_for_idempotency_key(user=actor, key=key)
             if existing is not None:  # the same submission won a race with this one
@@ -629,7 +625,7 @@ def case_finish(
 ) -> Case:
     with transaction.atomic():
         t = _begin(case_id, Action.FINISH, actor, version)
-        _attach_photos(t.case, photo_ids, kind=PhotoKind.AFTER, actor=actor, now=t.now)
+        _attach_photos(t.case, photo_ids, kind=PhotoKind.AFTER, actor=actor)
         if not t.case.photos.filter(kind=PhotoKind.AFTER).exists():
             raise ServiceError("请上传处置后的照片。", field="photo_ids")
         t.case.handled_at = t.now
@@ -725,7 +721,7 @@ def case_verify(
     action = Action.VERIFY_OK if ok else Action.VERIFY_FAIL
     with transaction.atomic():
         t = _begin(case_id, action, actor, version)
-        _attach_photos(t.case, photo_ids, kind=PhotoKind.VERIFY, actor=actor, now=t.now)
+        _attach_photos(t.case, photo_ids, kind=PhotoKind.VERIFY, actor=actor)
         if ok:
             t.case.closed_at = t.now
             t.case.closed_on_time = bool(t.case.deadline and t.case.handled_at <= t.case.deadline)
@@ -853,13 +849,13 @@ def photo_upload(
         else:
             row.image.save(name.rsplit("/", 1)[-1], ContentFile(photo.content), save=False)
         row.save()
-        if case is not None:
-            audit(
-                actor=actor,
-                action="cases.photo_upload",
-                obj=row,
-                summary=f"案件 {case.code} 上传照片",
-            )
+        audit(
+            actor=actor,
+            action="cases.photo_upload",
+            obj=row,
+            summary=f"案件 {case.code} 上传照片" if case else "上传照片(待关联案件)",
+            data={"sha256": photo.sha256, "kind": kind},
+        )
     return row
 
 
