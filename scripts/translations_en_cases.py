@@ -98,7 +98,6 @@ EN = {
     "签收时间": "Signed at",
     "处置完成时间": "Handled at",
     "结案时间": "Closed at",
-    "当前环节": "Current stage",
     "环节开始": "Stage started",
     "环节时限": "Stage deadline",
     "处置时限截止": "Deadline",

@@ -9,9 +9,6 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from chuangwen.core.errors import ServiceError
-from chuangwen.org.models import Unit
-
 from . import selectors, services
 from .choices import OverdueLevel, PhotoKind
 from .models import Case
@@ -105,6 +102,78 @@ class CaseFilterIn(Schema):
     date_to: str = Field("", description="YYYY-MM-DD")
     q: str = ""
     box: str = Field("", description="to_sign, in_progress, overdue, to_verify")
+
+
+class SupervisionOut(Schema):
+    id: int
+    case: int
+    kind: str
+    kind_label: str
+    level: int
+    unit: str
+    superior_unit: str | None
+    note: str
+    issued_at: str
+    reply_due_at: str | None
+    status: str
+    answer: str
+    answered_at: str | None
+
+    @staticmethod
+    def resolve_case(order) -> int:
+        return order.case_id
+
+    @staticmethod
+    def resolve_kind_label(order) -> str:
+        return str(order.get_kind_display())
+
+    @staticmethod
+    def resolve_unit(order) -> str:
+        return order.unit.name
+
+    @staticmethod
+    def resolve_superior_unit(order) -> str | None:
+        return order.superior_unit.name if order.superior_unit_id else None
+
+    @staticmethod
+    def resolve_issued_at(order) -> str:
+        return _iso(order.issued_at)
+
+    @staticmethod
+    def resolve_reply_due_at(order) -> str | None:
+        return _iso(order.reply_due_at)
+
+    @staticmethod
+    def resolve_answered_at(order) -> str | None:
+        return _iso(order.answered_at)
+
+
+class AccountabilityOut(Schema):
+    id: int
+    case: int | None
+    unit: str
+    kind: str
+    kind_label: str
+    person_name: str
+    points: float
+    reason: str
+    decided_at: str
+
+    @staticmethod
+    def resolve_case(record) -> int | None:
+        return record.case_id
+
+    @staticmethod
+    def resolve_unit(record) -> str:
+        return record.unit.name
+
+    @staticmethod
+    def resolve_kind_label(record) -> str:
+        return str(record.get_kind_display())
+
+    @staticmethod
+    def resolve_decided_at(record) -> str:
+        return _iso(record.decided_at)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -318,7 +387,7 @@ def upload_photo(
 
 
 @router.post(
-    "/{int:case_id}/supervisions", response={201: dict[str, Any]}, summary="领导督办/重点督办"
+    "/{int:case_id}/supervisions", response={201: SupervisionOut}, summary="领导督办/重点督办"
 )
 def supervise(request, case_id: int, payload: SupervisionIn):
     selectors.case_get(user=request.auth, case_id=case_id)
@@ -329,37 +398,17 @@ def supervise(request, case_id: int, payload: SupervisionIn):
         actor=request.auth,
         reply_days=payload.reply_days,
     )
-    return Status(201, _supervision(order))
+    return Status(201, order)
 
 
-def _supervision(order) -> dict[str, Any]:
-    return {
-        "id": order.pk,
-        "case": order.case_id,
-        "kind": order.kind,
-        "kind_label": str(order.get_kind_display()),
-        "level": order.level,
-        "unit": order.unit.name,
-        "superior_unit": order.superior_unit.name if order.superior_unit_id else None,
-        "note": order.note,
-        "issued_at": _iso(order.issued_at),
-        "reply_due_at": _iso(order.reply_due_at),
-        "status": order.status,
-        "answer": order.answer,
-        "answered_at": _iso(order.answered_at),
-    }
-
-
-@router.get("/supervisions", response=list[dict[str, Any]], summary="督办单")
+@router.get("/supervisions", response=list[SupervisionOut], summary="督办单")
 @paginate(LimitOffsetPagination)
 def supervisions(request, open_only: bool = False):
-    return [
-        _supervision(o) for o in selectors.supervision_list(user=request.auth, open_only=open_only)
-    ]
+    return selectors.supervision_list(user=request.auth, open_only=open_only)
 
 
 @router.post(
-    "/supervisions/{int:supervision_id}/answer", response=dict[str, Any], summary="回复督办单"
+    "/supervisions/{int:supervision_id}/answer", response=SupervisionOut, summary="回复督办单"
 )
 def answer(request, supervision_id: int, payload: AnswerIn):
     if not selectors.supervision_list(user=request.auth).filter(pk=supervision_id).exists():
@@ -367,43 +416,25 @@ def answer(request, supervision_id: int, payload: AnswerIn):
     order = services.supervision_answer(
         supervision_id=supervision_id, answer=payload.answer, actor=request.auth
     )
-    return _supervision(order)
+    return order
 
 
-def _accountability(record) -> dict[str, Any]:
-    return {
-        "id": record.pk,
-        "case": record.case_id,
-        "unit": record.unit.name,
-        "kind": record.kind,
-        "kind_label": str(record.get_kind_display()),
-        "person_name": record.person_name,
-        "points": float(record.points),
-        "reason": record.reason,
-        "decided_at": _iso(record.decided_at),
-    }
-
-
-@router.post("/{int:case_id}/accountability", response={201: dict[str, Any]}, summary="记录问责")
+@router.post("/{int:case_id}/accountability", response={201: AccountabilityOut}, summary="记录问责")
 def hold_accountable(request, case_id: int, payload: AccountabilityIn):
-    case = selectors.case_get(user=request.auth, case_id=case_id)
-    unit_id = payload.unit or case.unit_id
-    unit = Unit.objects.filter(pk=unit_id, is_active=True).first() if unit_id else None
-    if unit is None:
-        raise ServiceError("问责单位不存在或已停用。", field="unit")
+    selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the caller's scope
     record = services.accountability_record(
-        unit=unit,
+        unit_id=payload.unit,
         kind=payload.kind,
         reason=payload.reason,
         points=payload.points,
         person_name=payload.person_name,
-        case_id=case.pk,
+        case_id=case_id,
         actor=request.auth,
     )
-    return Status(201, _accountability(record))
+    return Status(201, record)
 
 
-@router.get("/accountability", response=list[dict[str, Any]], summary="问责记录")
+@router.get("/accountability", response=list[AccountabilityOut], summary="问责记录")
 @paginate(LimitOffsetPagination)
 def accountability(request):
-    return [_accountability(r) for r in selectors.accountability_list(user=request.auth)]
+    return selectors.accountability_list(user=request.auth)

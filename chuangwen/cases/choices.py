@@ -80,6 +80,16 @@ class Stage(models.TextChoices):
     VERIFY = "verify", _("核查")
 
 
+# Which stage of the loop each open state is in; closed states are in none.
+STATUS_STAGE = {
+    Status.REPORTED: Stage.ACCEPT,
+    Status.REGISTERED: Stage.DISPATCH,
+    Status.DISPATCHED: Stage.HANDLE,
+    Status.IN_PROGRESS: Stage.HANDLE,
+    Status.HANDLED: Stage.VERIFY,
+}
+
+
 class OverdueLevel(models.IntegerChoices):
     NONE = 0, _("正常")
     YELLOW = 1, _("黄灯")

@@ -56,7 +56,7 @@ class AccountabilityForm(forms.Form):
         choices=AccountabilityKind.choices,
         error_messages={"invalid_choice": _("请选择问责方式。"), "required": _("请选择问责方式。")},
     )
-    unit = forms.IntegerField(error_messages={"required": _("请选择问责单位。")})
+    unit = forms.IntegerField(required=False)
     person_name = forms.CharField(required=False, strip=True)
     points = forms.DecimalField(required=False, error_messages={"invalid": _("扣分须为数字。")})
     reason = forms.CharField(required=False, strip=True)

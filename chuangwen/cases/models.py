@@ -10,6 +10,7 @@ from chuangwen.org.choices import UnitKind
 
 from .choices import (
     OPEN_STATUSES,
+    STATUS_STAGE,
     AccountabilityKind,
     Action,
     CategoryKind,
@@ -248,7 +249,6 @@ class Case(models.Model):
     handled_at = models.DateTimeField(_("处置完成时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, db_index=True)
     # The current stage's start and limit (accept, dispatch, handle or verify).
-    stage = models.CharField(_("当前环节"), max_length=10, blank=True)
     stage_started_at = models.DateTimeField(_("环节开始"), null=True, blank=True)
     stage_deadline = models.DateTimeField(_("环节时限"), null=True, blank=True)
     # The handling deadline and the supervision ladder's thresholds.
@@ -299,6 +299,11 @@ class Case(models.Model):
         if action == VIEW and scope.user_id:
             q |= Q(reporter_id=scope.user_id)
         return q
+
+    @property
+    def stage(self) -> str:
+        """The current stage, which the state decides (empty once the case is done)."""
+        return STATUS_STAGE.get(self.status, "")
 
     @property
     def is_open(self) -> bool:

@@ -60,14 +60,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_DESCRIPTION = 2000
 MAX_NOTE = 1000
 
-# Which stage each state is in, and which field sums the stage's working minutes.
-STATUS_STAGE = {
-    Status.REPORTED: Stage.ACCEPT,
-    Status.REGISTERED: Stage.DISPATCH,
-    Status.DISPATCHED: Stage.HANDLE,
-    Status.IN_PROGRESS: Stage.HANDLE,
-    Status.HANDLED: Stage.VERIFY,
-}
+# Which field sums each stage's working minutes.
 STAGE_FIELD = {
     Stage.ACCEPT: "accept_minutes",
     Stage.DISPATCH: "dispatch_minutes",
@@ -176,10 +169,9 @@ def _close_stage(case: Case, now: datetime) -> None:
 
 
 def _open_stage(case: Case, now: datetime) -> None:
-    stage = STATUS_STAGE.get(case.status)
-    case.stage = stage or ""
+    stage = case.stage
     case.stage_started_at = now if stage else None
-    if stage is None:
+    if not stage:
         case.stage_deadline = None
     elif stage == Stage.HANDLE:
         case.stage_deadline = case.deadline
@@ -485,6 +477,15 @@ def _send(case: Case, notice: dict) -> None:
 
 
 # -- the workflow --------------------------------------------------------------------------
+def _active_unit(unit_id: int | None, *, label: str) -> Unit:
+    if not unit_id:
+        raise ServiceError(f"请选择{label}。", field="unit")
+    unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
+    if unit is None:
+        raise ServiceError(f"{label}不存在或已停用。", field="unit")
+    return unit
+
+
 def _locked_case(case_id: int, actor) -> Case:
     """The case, row-locked, as far as ``actor`` can see it: outside the caller's scope
     the case does not exist for them."""
@@ -566,12 +567,7 @@ def case_dispatch(
 ) -> Case:
     with transaction.atomic():
         t = _begin(case_id, Action.DISPATCH, actor, version)
-        unit_id = unit_id or t.case.suggested_unit_id
-        if not unit_id:
-            raise ServiceError("请选择责任单位。", field="unit")
-        unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
-        if unit is None:
-            raise ServiceError("责任单位不存在或已停用。", field="unit")
+        unit = _active_unit(unit_id or t.case.suggested_unit_id, label="责任单位")
         _dispatch(
             t.case,
             unit=unit,
@@ -1064,16 +1060,17 @@ def supervision_answer(*, supervision_id: int, answer: str, actor) -> Supervisio
 
 def accountability_record(
     *,
-    unit: Unit,
     kind: str,
     reason: str,
     actor,
+    unit_id: int | None = None,
     case_id: int | None = None,
     supervision_id: int | None = None,
     person_name: str = "",
     points=0,
 ) -> Accountability:
-    """问责: decided by the city office about a unit (and possibly a person)."""
+    """问责: decided by the city office about a unit (and possibly a person); for a case,
+    the unit defaults to the case's responsible unit."""
     if not permissions.holds_accountable(actor):
         raise PermissionDeniedError("只有创文办可以记录问责。")
     if kind not in AccountabilityKind.values:
@@ -1086,9 +1083,8 @@ def accountability_record(
         raise ServiceError("扣分须在 0 到 100 之间。", field="points")
     text = _clean_text(reason, field="reason", label="问责事由", required=True, limit=MAX_NOTE)
     with transaction.atomic():
-        case = Case.objects.filter(pk=case_id).order_by("pk").first() if case_id else None
-        if case_id and case is None:
-            raise ServiceError("案件不存在。", field="case")
+        case = _locked_case(case_id, actor) if case_id else None
+        unit = _active_unit(unit_id or (case.unit_id if case else None), label="问责单位")
         supervision = (
             Supervision.objects.filter(pk=supervision_id).order_by("pk").first()
             if supervision_id

@@ -410,23 +410,19 @@ def case_supervise(request, pk: int):
 @login_required
 @require_POST
 def case_accountability(request, pk: int):
-    case = selectors.case_get(user=request.user, case_id=pk)
+    selectors.case_get(user=request.user, case_id=pk)  # 404 outside the scope
     form = AccountabilityForm(request.POST)
     if not form.is_valid():
         return _refused(request, pk, _form_error(form), failed="accountability")
     data = form.cleaned_data
-    unit = Unit.objects.filter(pk=data["unit"], is_active=True).first()
-    if unit is None:
-        error = ServiceError(_("问责单位不存在或已停用。"), field="unit")
-        return _refused(request, pk, error, failed="accountability")
     try:
         record = services.accountability_record(
-            unit=unit,
+            unit_id=data["unit"],
             kind=data["kind"],
             reason=data["reason"],
             points=data["points"] or 0,
             person_name=data["person_name"],
-            case_id=case.pk,
+            case_id=pk,
             actor=request.user,
         )
     except ServiceError as error:
@@ -434,7 +430,7 @@ def case_accountability(request, pk: int):
     messages.success(
         request,
         _("已记录对%(unit)s的问责:%(kind)s。")
-        % {"unit": unit.name, "kind": record.get_kind_display()},
+        % {"unit": record.unit.name, "kind": record.get_kind_display()},
     )
     return redirect("cases:detail", pk=pk)
 

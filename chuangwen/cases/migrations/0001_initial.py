@@ -64,7 +64,6 @@ class Migration(migrations.Migration):
                 ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='签收时间')),
                 ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='处置完成时间')),
                 ('closed_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='结案时间')),
-                ('stage', models.CharField(blank=True, max_length=10, verbose_name='当前环节')),
                 ('stage_started_at', models.DateTimeField(blank=True, null=True, verbose_name='环节开始')),
                 ('stage_deadline', models.DateTimeField(blank=True, null=True, verbose_name='环节时限')),
                 ('deadline', models.DateTimeField(blank=True, null=True, verbose_name='处置时限截止')),

@@ -139,7 +139,7 @@ def test_only_leaders_and_the_office_supervise(people, city, role):
 def test_accountability_record(people, city):
     [case] = open_cases(people, n=1)
     record = services.accountability_record(
-        unit=city.units["water"],
+        unit_id=city.units["water"].pk,
         kind="deduct",
         reason="井盖案件超时",
         points=2,
@@ -150,11 +150,19 @@ def test_accountability_record(people, city):
     assert case.events.filter(action="accountability").exists()
     with pytest.raises(ServiceError, match="扣分"):
         services.accountability_record(
-            unit=city.units["water"], kind="deduct", reason="x", points=-1, actor=people["operator"]
+            unit_id=city.units["water"].pk,
+            kind="deduct",
+            reason="x",
+            points=-1,
+            actor=people["operator"],
+        )
+    with pytest.raises(ServiceError, match="问责单位不存在或已停用"):
+        services.accountability_record(
+            unit_id=999_999, kind="deduct", reason="x", actor=people["operator"]
         )
     with pytest.raises(ServiceError, match="问责方式"):
         services.accountability_record(
-            unit=city.units["water"], kind="fire", reason="x", actor=people["operator"]
+            unit_id=city.units["water"].pk, kind="fire", reason="x", actor=people["operator"]
         )
 
 
@@ -165,7 +173,7 @@ def test_accountability_is_the_city_offices(people, city, role):
     user = city.user(role, ROLE_HOMES[role])
     with pytest.raises(PermissionDeniedError):
         services.accountability_record(
-            unit=city.units["water"], kind="interview", reason="约谈", actor=user
+            unit_id=city.units["water"].pk, kind="interview", reason="约谈", actor=user
         )
 
 
