@@ -18,7 +18,15 @@ from chuangwen.territory.models import TerritoryNode
 
 from . import permissions
 from .choices import OPEN_STATUSES, OverdueLevel, PostponeStatus, Status, SupervisionStatus
-from .models import Accountability, Case, CaseEvent, RoutingRule, SavedView, Supervision
+from .models import (
+    Accountability,
+    Case,
+    CaseEvent,
+    CasePhoto,
+    RoutingRule,
+    SavedView,
+    Supervision,
+)
 
 
 # -- routing -------------------------------------------------------------------------------
@@ -262,6 +270,20 @@ def remaining_minutes(case: Case, now: datetime | None = None) -> float | None:
     if now <= case.deadline:
         return calendar.elapsed_minutes(now, case.deadline, case.time_type)
     return -calendar.elapsed_minutes(case.deadline, now, case.time_type)
+
+
+def photo_get(*, user, photo_id: int) -> CasePhoto:
+    """A photo of a case the user can see, or one they uploaded that waits for its case;
+    any other answers 404."""
+    photo = (
+        CasePhoto.objects.filter(pk=photo_id)
+        .filter(Q(case__in=case_queryset(user)) | Q(case__isnull=True, uploaded_by=user))
+        .only("id", "case_id", "uploaded_by_id", "image")
+        .first()
+    )
+    if photo is None:
+        raise Http404("photo")
+    return photo
 
 
 def supervision_list(*, user, open_only: bool = False) -> QuerySet[Supervision]:

@@ -50,7 +50,7 @@ from .forms import (
     SavedViewForm,
     SupervisionForm,
 )
-from .models import Case, CasePhoto
+from .models import Case
 
 PAGE_SIZE = 50
 INBOX_LABELS = {
@@ -129,10 +129,16 @@ def _filter_context(request, filters: selectors.CaseFilter) -> dict:
         "channels": Channel.choices,
         "category_options": _category_options(),
         "territory_options": _territory_options(request.user),
-        "unit_groups": _grouped_units(
-            unit_list(user=request.user).select_related(None).only("id", "name", "kind")
-        ),
+        "unit_groups": _grouped_units(_unit_choices(request.user)),
     }
+
+
+def _unit_choices(user):
+    """Units the user may pick (to filter by or dispatch to): those of their scope and
+    the city-wide directory."""
+    return (
+        unit_list(user=user).filter(is_active=True).select_related(None).only("id", "name", "kind")
+    )
 
 
 def _outline_urls(user) -> list[str]:
@@ -254,11 +260,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
             (SupervisionKind.LEADER, SupervisionKind.LEADER.label),
             (SupervisionKind.KEY, SupervisionKind.KEY.label),
         ],
-        "unit_groups": (
-            _grouped_units(Unit.objects.filter(is_active=True).only("id", "name", "kind"))
-            if Action.DISPATCH in actions
-            else []
-        ),
+        "unit_groups": (_grouped_units(_unit_choices(user)) if Action.DISPATCH in actions else []),
         "chain": [n for n in (case.district, case.street, case.community, case.grid) if n],
         "map_features": {"type": "FeatureCollection", "features": [feature(n) for n in nodes]},
         "time_type_label": TimeType(case.time_type).label,
@@ -615,13 +617,7 @@ def saved_view_delete(request, pk: int):
 def photo(request, pk: int):
     """Evidence is served only to those who may see its case (or, before it is attached,
     to its uploader): the pictures show people and places, so they are not public media."""
-    row = CasePhoto.objects.filter(pk=pk).only("id", "case_id", "uploaded_by_id", "image").first()
-    if row is None:
-        raise Http404("photo")
-    if row.case_id is not None:
-        selectors.case_get(user=request.user, case_id=row.case_id)
-    elif row.uploaded_by_id != request.user.pk:
-        raise Http404("photo")
+    row = selectors.photo_get(user=request.user, photo_id=pk)
     try:
         handle = row.image.open("rb")
     except FileNotFoundError:
