@@ -19,6 +19,7 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已结案")
     INVALID = "invalid", _("不予受理")
     CANCELLED = "cancelled", _("已作废")
+    MERGED = "merged", _("已合并")
 
 
 OPEN_STATUSES = (
@@ -50,6 +51,10 @@ class Action(models.TextChoices):
     SUPERVISE = "supervise", _("督办")
     ANSWER = "answer", _("督办回复")
     ACCOUNTABILITY = "accountability", _("问责")
+    MERGE = "merge", _("合并重复案件")
+    RATE = "rate", _("满意度评价")
+    REOPEN_REQUEST = "reopen_request", _("申请重新办理")
+    REOPEN_REFUSE = "reopen_refuse", _("驳回重新办理申请")
 
 
 class Channel(models.TextChoices):
@@ -62,6 +67,10 @@ class Channel(models.TextChoices):
     ASSIGNED = "assigned", _("上级交办")
     VIDEO = "video", _("视频巡查")
 
+
+# Channels on which someone reports for a citizen: the account that submits is not the
+# reporter, and no reporter name defaults from it.
+THIRD_PARTY_CHANNELS = (Channel.PORTAL, Channel.OPEN311, Channel.HOTLINE, Channel.SURVEY_FEEDBACK)
 
 # Channels whose reports are trusted enough to be registered without a review.
 TRUSTED_CHANNELS = (Channel.FIELD, Channel.INSPECTION, Channel.ASSIGNED, Channel.VIDEO)
@@ -119,3 +128,21 @@ class AccountabilityKind(models.TextChoices):
     DEDUCT = "deduct", _("考核扣分")
     ADMONISH = "admonish", _("诫勉谈话")
     ORDER = "order", _("责令整改")
+
+
+# States in which a case is finished for the public (Open311 "closed").
+DONE_STATUSES = (Status.CLOSED, Status.INVALID, Status.CANCELLED, Status.MERGED)
+
+
+class Satisfaction(models.TextChoices):
+    """回访满意度, as the 12345 hotline asks it."""
+
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class ReopenRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已重新立案")
+    REFUSED = "refused", _("已驳回")

@@ -49,6 +49,11 @@ class ActionForm(forms.Form):
     note = forms.CharField(required=False, strip=True)
     unit = forms.IntegerField(required=False, error_messages={"invalid": _("请选择责任单位。")})
     value = forms.CharField(required=False, strip=True)
+    # merge: one of the duplicates offered, or a case code typed in.
+    into = forms.IntegerField(
+        required=False, error_messages={"invalid": _("请选择要合并到的案件。")}
+    )
+    into_code = forms.CharField(required=False, strip=True, max_length=20)
 
 
 class AccountabilityForm(forms.Form):
@@ -92,6 +97,8 @@ class ReportForm(forms.Form):
     lat = forms.CharField(required=False, strip=True)
     lng = forms.CharField(required=False, strip=True)
     idempotency_key = forms.CharField(required=False, strip=True, max_length=80)
+    # Set when the reporter chose to follow an open case nearby instead of a new one.
+    follow_case_id = forms.IntegerField(required=False)
     # Photos already stored by an earlier attempt that the service refused: the reporter
     # does not have to take them again.
     photo_ids = forms.CharField(required=False)

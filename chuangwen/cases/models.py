@@ -18,6 +18,8 @@ from .choices import (
     OverdueLevel,
     PhotoKind,
     PostponeStatus,
+    ReopenRequestStatus,
+    Satisfaction,
     Status,
     SupervisionKind,
     SupervisionStatus,
@@ -227,7 +229,18 @@ class Case(models.Model):
         related_name="+",
     )
     idempotency_key = models.CharField(_("幂等键"), max_length=80, blank=True)
+    # Where the report came from beyond its channel: an Open311 key, an import source.
+    # With ``external_id`` (the source's own ticket number) it makes a re-import a no-op.
+    source = models.CharField(_("来源"), max_length=40, blank=True)
     external_id = models.CharField(_("外部编号"), max_length=60, blank=True)
+    # What the public uses to follow the case (portal tracking code, Open311 token);
+    # unlike the case code it cannot be guessed.
+    public_token = models.CharField(_("查询码"), max_length=16, blank=True)
+    # A keyed hash of the reporting client's address, for per-address limits on the
+    # public channels; the address itself is not kept.
+    client_hash = models.CharField(_("来源标识"), max_length=64, blank=True)
+    # Values of the category's extra fields (Open311 attributes, import columns).
+    extra = models.JSONField(_("附加信息"), default=dict, blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("重复于"),
@@ -282,8 +295,22 @@ class Case(models.Model):
                 condition=~Q(idempotency_key=""),
                 name="case_idempotency_key_unique",
             ),
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="case_source_external_id_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["public_token"],
+                condition=~Q(public_token=""),
+                name="case_public_token_unique",
+            ),
         ]
         indexes = [
+            # Duplicate lookup: same category, a narrow band of latitude.
+            models.Index(fields=["category", "lat"], name="case_dup_lookup"),
+            models.Index(fields=["client_hash", "reported_at"], name="case_client_recent"),
+            models.Index(fields=["reporter_phone", "reported_at"], name="case_phone_recent"),
             models.Index(fields=["status", "yellow_at"], name="case_status_yellow"),
             models.Index(fields=["status", "red_at"], name="case_status_red"),
             models.Index(fields=["unit", "status"], name="case_unit_status"),
@@ -435,6 +462,97 @@ class Postponement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} +{self.value} ({self.get_status_display()})"
+
+
+class CaseRating(models.Model):
+    """回访满意度: the reporter's rating of a finished case, one per case.
+
+    Unit and category are copied from the case that was handled (the original, when the
+    rated case was merged into it), so the statistics stay put when a case moves on."""
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="rating"
+    )
+    handled_case = models.ForeignKey(
+        Case, verbose_name=_("办理案件"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="+"
+    )
+    territory_path = models.CharField(_("属地路径"), max_length=255, db_index=True)
+    rating = models.CharField(_("满意度"), max_length=16, choices=Satisfaction.choices)
+    comment = models.CharField(_("评价意见"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("评价时间"), db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("满意度评价")
+        verbose_name_plural = _("满意度评价")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_rating_display()}"
+
+    @classmethod
+    def scope_q(cls, scope: ActionScope, action: str) -> Q:
+        return path_q("territory_path", scope.paths) | Q(unit_id__in=scope.unit_ids)
+
+
+class ReopenRequest(models.Model):
+    """A dissatisfied reporter's request to handle a closed case again; an operator
+    reviews it, and only an approval reopens the case."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("申请案件"), on_delete=models.CASCADE, related_name="reopen_requests"
+    )
+    # The case that is reopened: the rated case itself or the original it was merged into.
+    target = models.ForeignKey(
+        Case, verbose_name=_("重新办理案件"), on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("申请理由"), max_length=500)
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ReopenRequestStatus.choices,
+        default=ReopenRequestStatus.PENDING,
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("重新办理申请")
+        verbose_name_plural = _("重新办理申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], name="reopen_request_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_status_display()}"
+
+    @classmethod
+    def scope_q(cls, scope: ActionScope, action: str) -> Q:
+        return path_q("target__territory_path", scope.paths)
 
 
 class Supervision(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from chuangwen.core.scoping import CHANGE, VIEW, scope_for
 from chuangwen.org.choices import Role
 
-from .choices import Action, Status
+from .choices import OPEN_STATUSES, Action, Status
 
 # action → (states it starts from, state it leads to; None = unchanged)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -22,16 +22,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     Action.VERIFY_OK: ((Status.HANDLED,), Status.CLOSED),
     Action.VERIFY_FAIL: ((Status.HANDLED,), Status.IN_PROGRESS),
     Action.REOPEN: ((Status.CLOSED,), Status.REGISTERED),
-    Action.CANCEL: (
-        (
-            Status.REPORTED,
-            Status.REGISTERED,
-            Status.DISPATCHED,
-            Status.IN_PROGRESS,
-            Status.HANDLED,
-        ),
-        Status.CANCELLED,
-    ),
+    Action.CANCEL: (OPEN_STATUSES, Status.CANCELLED),
+    Action.MERGE: (OPEN_STATUSES, Status.MERGED),
 }
 WORKFLOW_ACTIONS = tuple(TRANSITIONS)
 
@@ -46,6 +38,7 @@ OPERATOR_ACTIONS = frozenset(
         Action.POSTPONE_APPROVE,
         Action.POSTPONE_REJECT,
         Action.REOPEN,
+        Action.MERGE,
     }
 )
 VERIFY_ACTIONS = frozenset({Action.VERIFY_OK, Action.VERIFY_FAIL})
@@ -79,6 +72,12 @@ def acts_for_unit(user, unit_id: int | None) -> bool:
     if scope.superuser:
         return True
     return any(g.unit_id == unit_id and g.role in HANDLER_ROLES for g in scope.grants)
+
+
+def operates_somewhere(user) -> bool:
+    """Whether the user operates any territory (受理、派遣、审核 somewhere)."""
+    scope = scope_for(user).for_action(CHANGE)
+    return scope.citywide or bool(scope.paths)
 
 
 def verifies(user, path: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -17,12 +18,25 @@ from chuangwen.org.selectors import territory_default_unit
 from chuangwen.territory.models import TerritoryNode
 
 from . import permissions
-from .choices import OPEN_STATUSES, OverdueLevel, PostponeStatus, Status, SupervisionStatus
+from .choices import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    OverdueLevel,
+    PostponeStatus,
+    ReopenRequestStatus,
+    Satisfaction,
+    Status,
+    SupervisionStatus,
+)
 from .models import (
     Accountability,
     Case,
     CaseEvent,
     CasePhoto,
+    CaseRating,
+    Category,
+    ReopenRequest,
     RoutingRule,
     SavedView,
     Supervision,
@@ -193,6 +207,13 @@ def case_for_idempotency_key(*, user, key: str) -> Case | None:
     return Case.objects.filter(created_by=user, idempotency_key=key).order_by("pk").first()
 
 
+def case_for_existing_ticket(*, source: str, external_id: str) -> Case | None:
+    """The case a source's ticket already became (a re-import, a retried Open311 POST)."""
+    if not external_id:
+        return None
+    return Case.objects.filter(source=source, external_id=external_id).order_by("pk").first()
+
+
 def inbox_counts(*, user) -> dict[str, int]:
     qs = case_queryset(user)
     return qs.aggregate(**{box: Count("pk", filter=inbox_q(user, box)) for box in INBOXES})
@@ -315,3 +336,256 @@ def map_points(*, user, filters: CaseFilter | None = None, limit: int = 5000) ->
         }
         for pk, code, lat, lng, status, level, name in rows
     ]
+
+
+# -- duplicates ----------------------------------------------------------------------------
+def duplicate_candidates(*, category, lat, lng, exclude_id: int | None = None, limit: int = 5):
+    """Open cases a report at (lat, lng) probably repeats; ``category`` is a 小类 code or
+    a standard code. Nothing (not an error) when the input does not name a place and a
+    category yet: the form asks before the report is complete."""
+    from .duplicates import find_duplicates
+
+    code = (category or "").split("-")[0].strip()
+    try:
+        lat, lng = float(lat), float(lng)
+    except (TypeError, ValueError):
+        return []
+    found = Category.objects.filter(code=code, parent__isnull=False, is_active=True).first()
+    if found is None:
+        return []
+    return find_duplicates(category=found, lat=lat, lng=lng, exclude_id=exclude_id, limit=limit)
+
+
+def case_id_for_code(*, user, code: str) -> int:
+    """The id of a case the user can see, by its code (what an operator types in)."""
+    found = case_queryset(user).filter(code=code.strip().upper()).values_list("pk", flat=True)
+    pk = found.order_by().first()
+    if pk is None:
+        from chuangwen.core.errors import ServiceError
+
+        raise ServiceError(f"未找到编号为 {code} 的案件。", field="into_code")
+    return pk
+
+
+def duplicates_of(*, user, case: Case) -> QuerySet[Case]:
+    """Reports merged into ``case``, as far as the user can see them."""
+    return case_queryset(user).filter(duplicate_of=case).order_by("reported_at", "id")
+
+
+# -- the public ------------------------------------------------------------------------------
+# What the public timeline says of each step: no names, no notes of the office.
+PUBLIC_STEPS = {
+    Action.REPORT: _("问题已上报"),
+    Action.ACCEPT: _("已受理立案"),
+    Action.REJECT: _("不予受理"),
+    Action.DISPATCH: _("已派遣至责任单位"),
+    Action.SIGN: _("责任单位已签收,正在处置"),
+    Action.SEND_BACK: _("重新确定责任单位"),
+    Action.FINISH: _("责任单位已处置完成,等待核查"),
+    Action.POSTPONE_APPROVE: _("处置时限已延长"),
+    Action.VERIFY_OK: _("现场核查通过,已结案"),
+    Action.VERIFY_FAIL: _("现场核查未通过,责任单位返工"),
+    Action.REOPEN: _("重新立案办理"),
+    Action.CANCEL: _("案件已作废"),
+    Action.MERGE: _("与已有案件合并办理"),
+    Action.RATE: _("市民已评价"),
+    Action.REOPEN_REQUEST: _("市民申请重新办理"),
+    Action.REOPEN_REFUSE: _("重新办理申请未通过"),
+}
+
+
+def public_case(*, token: str) -> Case:
+    """A case by its tracking code, for anyone who holds the code."""
+    token = (token or "").strip().upper()
+    case = (
+        Case.objects.select_related("category", "unit", "duplicate_of")
+        .filter(public_token=token)
+        .order_by("pk")
+        .first()
+        if token
+        else None
+    )
+    if case is None:
+        raise Http404("case")
+    return case
+
+
+def public_timeline(*, case: Case) -> list[dict]:
+    """The steps of a case as the public sees them. The unit a case went to is named
+    (a public body); people, notes and internal steps are not. A merged report shows its
+    own steps, then the original's from the merge on."""
+    rows = []
+    cases = [case]
+    if case.status == Status.MERGED and case.duplicate_of_id:
+        cases.append(case.duplicate_of)
+    for index, source in enumerate(cases):
+        events = source.events.filter(action__in=list(PUBLIC_STEPS)).select_related("case__unit")
+        if index:
+            since = rows[-1]["time"] if rows else None
+            events = events.filter(created_at__gte=since) if since else events
+            events = events.exclude(action=Action.MERGE)
+        for event in events.order_by("created_at", "id"):
+            text = str(PUBLIC_STEPS[event.action])
+            if event.action == Action.DISPATCH and event.data.get("unit_name"):
+                text = f"{text}:{event.data['unit_name']}"
+            if event.action == Action.RATE:
+                rating = event.data.get("rating")
+                if rating in Satisfaction.values:
+                    text = f"{text}:{Satisfaction(rating).label}"
+            rows.append(
+                {
+                    "time": event.created_at,
+                    "action": event.action,
+                    "text": text,
+                    "status": event.to_status,
+                }
+            )
+    return rows
+
+
+def public_status(case: Case) -> dict:
+    """Status words and what the reporter may do now, for the tracking page and Open311."""
+    target = case.duplicate_of if case.status == Status.MERGED and case.duplicate_of_id else case
+    rating = CaseRating.objects.filter(case=case).first()
+    request = ReopenRequest.objects.filter(case=case).first()
+    window = timedelta(days=settings.CASE_REOPEN_DAYS)
+    closed = target.status == Status.CLOSED
+    return {
+        "case": target,
+        "status": target.status,
+        "status_label": Status(target.status).label,
+        "done": target.status in DONE_STATUSES,
+        "rating": rating,
+        "may_rate": closed and rating is None,
+        "reopen_request": request,
+        "may_request_reopen": closed
+        and request is None
+        and rating is not None
+        and rating.rating == Satisfaction.DISSATISFIED
+        and target.closed_at is not None
+        and clock.now() - target.closed_at <= window,
+    }
+
+
+def public_recent(*, days: int = 30, limit: int = 500) -> list[dict]:
+    """Recent cases for the public map and list: place, category and status only."""
+    since = clock.now() - timedelta(days=days)
+    rows = (
+        Case.objects.filter(reported_at__gte=since)
+        .exclude(status__in=(Status.INVALID, Status.CANCELLED, Status.MERGED))
+        .order_by("-reported_at", "-id")
+        .values_list(
+            "code",
+            "lat",
+            "lng",
+            "status",
+            "reported_at",
+            "closed_at",
+            "category__name",
+            "district__name",
+            "street__name",
+        )[:limit]
+    )
+    return [
+        {
+            "code": code,
+            "lat": round(lat, 5),
+            "lng": round(lng, 5),
+            "status": status,
+            "status_label": str(Status(status).label),
+            "reported_at": reported_at,
+            "closed_at": closed_at,
+            "category": category,
+            "place": " ".join(n for n in (district, street) if n),
+        }
+        for code, lat, lng, status, reported_at, closed_at, category, district, street in rows
+    ]
+
+
+def public_report_count(*, since: datetime, client_hash: str = "", phone: str = "") -> int:
+    """Reports taken in on the public channels since a moment from one address or one
+    phone number: what the per-address and per-phone limits count."""
+    q = Q()
+    if client_hash:
+        q |= Q(client_hash=client_hash)
+    if phone:
+        q |= Q(reporter_phone=phone)
+    if not q:
+        return 0
+    return Case.objects.filter(q, reported_at__gte=since).count()
+
+
+# -- satisfaction and reopening ----------------------------------------------------------
+SATISFACTION_GROUPS = {
+    "unit": ("unit_id", "unit__name"),
+    "category": ("category_id", "category__name"),
+}
+
+
+@dataclass
+class SatisfactionRow:
+    key: int | None
+    name: str
+    rated: int = 0
+    satisfied: int = 0
+    basic: int = 0
+    dissatisfied: int = 0
+    reopen_requests: int = 0
+    reopened: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """回访满意率: 满意 and 基本满意 over all ratings."""
+        return (self.satisfied + self.basic) / self.rated if self.rated else None
+
+
+def satisfaction_stats(
+    *, user, by: str = "unit", since: datetime | None = None, until: datetime | None = None
+) -> list[SatisfactionRow]:
+    """Ratings and reopen requests per unit or per category, within the user's scope."""
+    if by not in SATISFACTION_GROUPS:
+        raise ValueError(by)
+    key, name = SATISFACTION_GROUPS[by]
+    ratings = CaseRating.objects.scoped_for(user)
+    requests = ReopenRequest.objects.scoped_for(user)
+    if since:
+        ratings = ratings.filter(created_at__gte=since)
+        requests = requests.filter(requested_at__gte=since)
+    if until:
+        ratings = ratings.filter(created_at__lt=until)
+        requests = requests.filter(requested_at__lt=until)
+    rows: dict = {}
+
+    def row(pk, label):
+        return rows.setdefault(pk, SatisfactionRow(pk, label or _("未派遣")))
+
+    counted = ratings.values(key, name).annotate(
+        rated=Count("pk"),
+        satisfied=Count("pk", filter=Q(rating=Satisfaction.SATISFIED)),
+        basic=Count("pk", filter=Q(rating=Satisfaction.BASIC)),
+        dissatisfied=Count("pk", filter=Q(rating=Satisfaction.DISSATISFIED)),
+    )
+    for item in counted.order_by():
+        r = row(item[key], item[name])
+        r.rated, r.satisfied = item["rated"], item["satisfied"]
+        r.basic, r.dissatisfied = item["basic"], item["dissatisfied"]
+    target_key, target_name = f"target__{key}", f"target__{name}"
+    if by == "unit":  # reopening takes the unit off the case: count the one that handled it
+        target_key, target_name = "target__suggested_unit_id", "target__suggested_unit__name"
+    asked = requests.values(target_key, target_name).annotate(
+        asked=Count("pk"),
+        approved=Count("pk", filter=Q(status=ReopenRequestStatus.APPROVED)),
+    )
+    for item in asked.order_by():
+        r = row(item[target_key], item[target_name])
+        r.reopen_requests, r.reopened = item["asked"], item["approved"]
+    return sorted(rows.values(), key=lambda r: (-(r.rated), r.name))
+
+
+def reopen_requests(*, user, pending_only: bool = False) -> QuerySet[ReopenRequest]:
+    qs = ReopenRequest.objects.scoped_for(user).select_related(
+        "case", "target__category", "target__suggested_unit", "decided_by"
+    )
+    if pending_only:
+        qs = qs.filter(status=ReopenRequestStatus.PENDING)
+    return qs

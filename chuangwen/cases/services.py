@@ -21,7 +21,7 @@ from chuangwen.core import clock
 from chuangwen.core.audit import audit, enqueue
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.models import OutboxMessage
-from chuangwen.core.scoping import scope_for
+from chuangwen.core.scoping import CHANGE, scope_for
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import Role, UnitKind
 from chuangwen.org.models import Unit
@@ -30,6 +30,7 @@ from chuangwen.territory.routing import Chain, locate
 from . import permissions
 from .choices import (
     OPEN_STATUSES,
+    THIRD_PARTY_CHANNELS,
     TRUSTED_CHANNELS,
     AccountabilityKind,
     Action,
@@ -37,24 +38,29 @@ from .choices import (
     OverdueLevel,
     PhotoKind,
     PostponeStatus,
+    ReopenRequestStatus,
+    Satisfaction,
     Stage,
     Status,
     SupervisionKind,
     SupervisionStatus,
 )
+from .duplicates import find_duplicates
 from .models import (
     Accountability,
     Case,
     CaseEvent,
     CasePhoto,
+    CaseRating,
     CaseStandard,
     Category,
     Postponement,
+    ReopenRequest,
     SavedView,
     Supervision,
     photo_path,
 )
-from .selectors import case_for_idempotency_key, route_for
+from .selectors import case_for_existing_ticket, case_for_idempotency_key, route_for
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 MAX_DESCRIPTION = 2000
@@ -80,6 +86,11 @@ class OutsideCityError(ServiceError):
 def _new_code(moment: datetime) -> str:
     local = moment.astimezone(get_calendar().tz)
     return f"{local:%y%m%d}" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(5))
+
+
+def new_public_token() -> str:
+    # 12 of 32 symbols: 60 bits, beyond guessing, and short enough to read out on a phone.
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
 
 
 def _clean_text(value: str | None, *, field: str, label: str, required: bool, limit: int) -> str:
@@ -296,13 +307,24 @@ def case_report(
     photo_ids: Sequence[int] = (),
     idempotency_key: str = "",
     external_id: str = "",
+    source: str = "",
+    client_hash: str = "",
+    extra: dict | None = None,
+    follow_case_id: int | None = None,
 ) -> Intake:
-    """Take in one report. A repeated ``idempotency_key`` from the same account returns the
-    first case instead of a second one."""
+    """Take in one report. A repeated ``idempotency_key`` from the same account, or a
+    ticket (``source`` + ``external_id``) already taken in, returns the first case
+    instead of a second one.
+
+    ``follow_case_id`` is the reporter's answer to "this looks like an existing report":
+    the report is kept (with its reporter, for the callback) and merged into that case
+    at once, so the reporter follows the original."""
     key = _clean_text(
         idempotency_key, field="idempotency_key", label="幂等键", required=False, limit=80
     )
     existing = case_for_idempotency_key(user=actor, key=key)
+    if existing is None:
+        existing = case_for_existing_ticket(source=source, external_id=external_id)
     if existing is not None:
         return Intake(existing, False)
     scope = scope_for(actor) if actor is not None else None
@@ -324,6 +346,9 @@ def case_report(
     channel = channel or Channel.FIELD
     if channel not in Channel.values:
         raise ServiceError(f"未知的来源渠道:{channel}", field="channel")
+    external_id = _clean_text(
+        external_id, field="external_id", label="外部编号", required=False, limit=60
+    )
     lat, lng = _coordinates(lat, lng)
     chain = locate(lng, lat)
     if chain is None or chain.deepest is None:
@@ -332,9 +357,14 @@ def case_report(
     unit, rule = route_for(standard.category, deepest)
     trusted = channel in TRUSTED_CHANNELS and actor is not None
     now = clock.now()
-    if actor is not None and not reporter_name:
-        reporter_name = actor.full_name or actor.get_username()
-        reporter_phone = reporter_phone or actor.phone
+    on_behalf = channel in THIRD_PARTY_CHANNELS
+    reporter = None if on_behalf else actor
+    if reporter is not None and not reporter_name:
+        reporter_name = reporter.full_name or reporter.get_username()
+        reporter_phone = reporter_phone or reporter.phone
+    original = None
+    if follow_case_id is not None:
+        original = _followable(standard.category, lat, lng, follow_case_id, now)
 
     for _attempt in range(5):
         case = Case(
@@ -354,12 +384,16 @@ def case_report(
             territory_path=deepest.path,
             suggested_unit=unit,
             routing_rule=rule,
-            reporter=actor,
+            reporter=reporter,
             reporter_name=reporter_name,
             reporter_phone=reporter_phone,
             created_by=actor,
             idempotency_key=key if actor is not None else "",
+            source=source,
             external_id=external_id,
+            public_token=new_public_token(),
+            client_hash=client_hash,
+            extra=extra or {},
             time_type=standard.time_type,
             time_value=standard.time_value,
             reported_at=now,
@@ -376,7 +410,15 @@ def case_report(
                     data={"channel": channel, "standard": standard.code},
                     actor_unit=_actor_unit(actor, case),
                 )
-                if trusted:
+                if original is not None:
+                    _merge_into(
+                        case,
+                        original,
+                        actor=actor,
+                        now=now,
+                        note="上报人确认为重复问题,跟进已有案件",
+                    )
+                elif trusted:
                     _register(case, actor=actor, now=now, note="可信渠道上报,自动立案")
                     if rule is not None and rule.auto_dispatch:
                         _dispatch(
@@ -389,8 +431,12 @@ def case_report(
                 case.save(force_insert=True)
                 _flush_events(case)
                 photos = _attach_photos(case, photo_ids, kind=PhotoKind.BEFORE, actor=actor)
+                if original is not None:
+                    _record_merge_on(original, case, actor=actor, now=now)
         except IntegrityError:
-            existing = case_for_idempotency_key(user=actor, key=key)
+            existing = case_for_idempotency_key(user=actor, key=key) or case_for_existing_ticket(
+                source=source, external_id=external_id
+            )
             if existing is not None:  # the same submission won a race with this one
                 return Intake(existing, False)
             continue  # a tracking code collided: draw another
@@ -736,21 +782,25 @@ def case_verify(
         return case
 
 
+def _reopen(t: Transition, reason: str, *, asked_at: datetime) -> Case:
+    limit = timedelta(days=settings.CASE_REOPEN_DAYS)
+    if t.case.closed_at and asked_at - t.case.closed_at > limit:
+        raise ConflictError(f"结案已超过 {settings.CASE_REOPEN_DAYS} 天,不能重新立案。")
+    t.case.reopen_count += 1
+    t.case.suggested_unit = t.case.unit
+    t.case.unit = None
+    t.case.closed_at = t.case.closed_on_time = None
+    t.case.dispatched_at = t.case.signed_at = t.case.handled_at = None
+    t.case.registered_at = t.now
+    _clear_deadline(t.case)
+    return _step(t, Status.REGISTERED, note=reason)
+
+
 def case_reopen(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
     with transaction.atomic():
         t = _begin(case_id, Action.REOPEN, actor, version)
         reason = _required_note(note, "重新立案理由")
-        limit = timedelta(days=settings.CASE_REOPEN_DAYS)
-        if t.case.closed_at and t.now - t.case.closed_at > limit:
-            raise ConflictError(f"结案已超过 {settings.CASE_REOPEN_DAYS} 天,不能重新立案。")
-        t.case.reopen_count += 1
-        t.case.suggested_unit = t.case.unit
-        t.case.unit = None
-        t.case.closed_at = t.case.closed_on_time = None
-        t.case.dispatched_at = t.case.signed_at = t.case.handled_at = None
-        t.case.registered_at = t.now
-        _clear_deadline(t.case)
-        return _step(t, Status.REGISTERED, note=reason)
+        return _reopen(t, reason, asked_at=t.now)
 
 
 def case_cancel(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
@@ -759,6 +809,229 @@ def case_cancel(*, case_id: int, actor, note: str, version: int | None = None) -
         reason = _required_note(note, "作废理由")
         t.case.overdue_level = OverdueLevel.NONE
         return _step(t, Status.CANCELLED, note=reason)
+
+
+# -- duplicates ----------------------------------------------------------------------------
+def _followable(category: Category, lat: float, lng: float, case_id, now: datetime) -> Case:
+    """The open case a reporter chose to follow, if it is one of the duplicates offered."""
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        raise ServiceError("要跟进的案件编号不正确。", field="follow_case_id") from None
+    nearby = find_duplicates(category=category, lat=lat, lng=lng, now=now, limit=100)
+    if case_id not in {c.id for c in nearby}:
+        raise ServiceError("所选案件不是附近的同类在办案件,不能跟进。", field="follow_case_id")
+    return Case.objects.get(pk=case_id)
+
+
+def _merge_into(case: Case, original: Case, *, actor, now: datetime, note: str) -> None:
+    """Close ``case`` as a duplicate of ``original``; its reporter follows the original."""
+    from_status = case.status
+    _close_stage(case, now)
+    case.status = Status.MERGED
+    case.duplicate_of = original
+    case.closed_at = now
+    case.overdue_level = OverdueLevel.NONE
+    _open_stage(case, now)
+    _record(
+        case,
+        action=Action.MERGE,
+        actor=actor,
+        now=now,
+        from_status=from_status,
+        note=note,
+        data={"into": original.code, "into_id": original.pk},
+        actor_unit=_actor_unit(actor, case),
+    )
+
+
+def _record_merge_on(original: Case, duplicate: Case, *, actor, now: datetime, note: str = ""):
+    """The original's own history names the report merged into it."""
+    _record(
+        original,
+        action=Action.MERGE,
+        actor=actor,
+        now=now,
+        from_status=original.status,
+        note=note or f"合并重复案件 {duplicate.code}",
+        data={"from": duplicate.code, "from_id": duplicate.pk},
+        actor_unit=_actor_unit(actor, original),
+    )
+
+
+def case_merge(*, case_id: int, into_id, actor, note: str = "", version: int | None = None) -> Case:
+    """An operator merges a duplicate into the case that goes on: the duplicate closes
+    with a link, and both histories record it."""
+    try:
+        into_id = int(into_id)
+    except (TypeError, ValueError):
+        raise ServiceError("请选择要合并到的案件。", field="into_id") from None
+    if into_id == int(case_id):
+        raise ServiceError("不能把案件合并到它自己。", field="into_id")
+    with transaction.atomic():
+        # Both rows locked, always in key order, so two crossed merges cannot deadlock.
+        first, second = sorted((int(case_id), into_id))
+        locked = {pk: _locked_case(pk, actor) for pk in (first, second)}
+        t = _begin(case_id, Action.MERGE, actor, version)
+        original = locked[into_id]
+        if original.status not in OPEN_STATUSES:
+            raise ConflictError(
+                f"案件 {original.code} 状态为“{original.get_status_display()}”,只能合并到在办案件。"
+            )
+        if original.duplicate_of_id:
+            raise ConflictError(f"案件 {original.code} 本身已合并,请合并到原案件。")
+        if not permissions.may(actor, Action.MERGE, original):
+            raise PermissionDeniedError("您没有权限操作要合并到的案件。")
+        reason = _optional_note(note)
+        _merge_into(t.case, original, actor=actor, now=t.now, note=reason)
+        # Reports already merged into the duplicate now follow the original directly.
+        Case.objects.filter(duplicate_of=t.case).update(duplicate_of=original)
+        _record_merge_on(original, t.case, actor=actor, now=t.now)
+        original.version += 1
+        original.save(update_fields=["version", "updated_at"])
+        return _finish(t)
+
+
+# -- the public's rating and reopening -------------------------------------------------------
+def _public_case(token: str) -> Case:
+    token = (token or "").strip().upper()
+    case = None
+    if token:
+        queryset = Case.objects.select_related("duplicate_of")
+        if connection.features.has_select_for_update:
+            queryset = queryset.select_for_update(of=("self",))
+        case = queryset.filter(public_token=token).order_by("pk").first()
+    if case is None:
+        raise ServiceError("查询码不正确,未找到对应的案件。", field="token")
+    return case
+
+
+def handled_case(case: Case) -> Case:
+    """The case whose handling a reporter sees: the original, when theirs was merged."""
+    return case.duplicate_of if case.status == Status.MERGED and case.duplicate_of_id else case
+
+
+def case_rate(*, token: str, rating: str, comment: str = "") -> CaseRating:
+    """The reporter's 回访 rating, once, after the case (or its original) is closed."""
+    if rating not in Satisfaction.values:
+        raise ServiceError("请选择满意、基本满意或不满意。", field="rating")
+    comment = _clean_text(comment, field="comment", label="评价意见", required=False, limit=500)
+    with transaction.atomic():
+        case = _public_case(token)
+        target = handled_case(case)
+        if target.status != Status.CLOSED:
+            raise ConflictError("案件办结后才能评价。")
+        if CaseRating.objects.filter(case=case).exists():
+            raise ConflictError("该案件已经评价过,不能重复评价。")
+        now = clock.now()
+        row = CaseRating.objects.create(
+            case=case,
+            handled_case=target,
+            unit_id=target.unit_id,
+            category_id=target.category_id,
+            territory_path=target.territory_path,
+            rating=rating,
+            comment=comment,
+            created_at=now,
+        )
+        _record(
+            case,
+            action=Action.RATE,
+            actor=None,
+            now=now,
+            from_status=case.status,
+            note=comment,
+            data={"rating": rating},
+        )
+        return row
+
+
+def reopen_request_submit(*, token: str, reason: str) -> ReopenRequest:
+    """A dissatisfied reporter asks, within the reopen window, for the case to be handled
+    again; the request waits for an operator's review."""
+    reason = _clean_text(reason, field="reason", label="申请理由", required=True, limit=500)
+    with transaction.atomic():
+        case = _public_case(token)
+        target = handled_case(case)
+        rating = CaseRating.objects.filter(case=case).first()
+        if rating is None or rating.rating != Satisfaction.DISSATISFIED:
+            raise ConflictError("请先评价为“不满意”,再申请重新办理。")
+        if target.status != Status.CLOSED:
+            raise ConflictError("案件当前不是已结案状态,不能申请重新办理。")
+        now = clock.now()
+        if target.closed_at and now - target.closed_at > timedelta(days=settings.CASE_REOPEN_DAYS):
+            raise ConflictError(f"结案已超过 {settings.CASE_REOPEN_DAYS} 天,不能申请重新办理。")
+        if ReopenRequest.objects.filter(case=case).exists():
+            raise ConflictError("已经提交过重新办理申请,请等待审核结果。")
+        request = ReopenRequest.objects.create(
+            case=case, target=target, reason=reason, requested_at=now
+        )
+        _record(
+            case,
+            action=Action.REOPEN_REQUEST,
+            actor=None,
+            now=now,
+            from_status=case.status,
+            note=reason,
+            data={"request_id": request.pk, "target": target.code},
+        )
+        _notify(
+            users=_office_operators(),
+            title=f"市民申请重新办理 {target.code}",
+            body=f"{target.category.name}:{reason[:80]}",
+            case=target,
+            kind="case.reopen_request",
+        )
+        return request
+
+
+def reopen_request_decide(
+    *, request_id: int, approve: bool, actor, note: str = ""
+) -> ReopenRequest:
+    """An operator's review: approval reopens the case (registered again, back to
+    dispatch); a refusal needs a reason, which the reporter sees."""
+    with transaction.atomic():
+        queryset = ReopenRequest.objects.scoped_for(actor, CHANGE)
+        if connection.features.has_select_for_update:
+            queryset = queryset.select_for_update(of=("self",))
+        request = queryset.filter(pk=request_id).select_related("case", "target").first()
+        if request is None:
+            raise ServiceError("重新办理申请不存在。")
+        if request.status != ReopenRequestStatus.PENDING:
+            raise ConflictError("该申请已经审核过。")
+        if approve:
+            reason = _optional_note(note) or f"市民不满意申请重新办理:{request.reason}"
+            t = _begin(request.target_id, Action.REOPEN, actor, None)
+            _reopen(t, reason, asked_at=request.requested_at)
+            request.status = ReopenRequestStatus.APPROVED
+        else:
+            reason = _required_note(note, "驳回理由")
+            case = request.case
+            if not permissions.operates(actor, request.target.territory_path):
+                raise PermissionDeniedError("您没有权限审核该申请。")
+            _record(
+                case,
+                action=Action.REOPEN_REFUSE,
+                actor=actor,
+                now=clock.now(),
+                from_status=case.status,
+                note=reason,
+                data={"request_id": request.pk},
+                actor_unit=_actor_unit(actor, case),
+            )
+            request.status = ReopenRequestStatus.REFUSED
+        request.decided_by = actor
+        request.decided_at = clock.now()
+        request.decision_note = reason
+        request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        audit(
+            actor=actor,
+            action="cases.reopen_request_decide",
+            obj=request,
+            summary=f"{'批准' if approve else '驳回'}重新办理申请 {request.target.code}",
+            data={"approve": approve},
+        )
+        return request
 
 
 def case_transition(
@@ -771,6 +1044,7 @@ def case_transition(
     unit_id: int | None = None,
     value=None,
     photo_ids: Sequence[int] = (),
+    into_id: int | None = None,
 ) -> Case:
     """The API's single entry: one named action, routed to its service."""
     common = {"case_id": case_id, "actor": actor, "note": note, "version": version}
@@ -788,6 +1062,8 @@ def case_transition(
         return case_dispatch(unit_id=unit_id, **common)
     if action == Action.FINISH:
         return case_finish(photo_ids=photo_ids, **common)
+    if action == Action.MERGE:
+        return case_merge(into_id=into_id, **common)
     if action == Action.POSTPONE:
         case_postpone(value=value, **common)
         return Case.objects.get(pk=case_id)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import VIEW, scope_for
-from chuangwen.core.workcalendar import TimeType
+from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
 from chuangwen.org.selectors import unit_list
@@ -73,7 +73,7 @@ NOTE_LABELS = {
 }
 # Steps that turn a case away or back: folded away so the step that moves it on is the
 # obvious one, and drawn as a warning.
-SECONDARY_ACTIONS = frozenset(NOTE_LABELS)
+SECONDARY_ACTIONS = frozenset(NOTE_LABELS) | {Action.MERGE}
 
 
 def _is_htmx(request) -> bool:
@@ -250,6 +250,14 @@ def _detail_context(request, case: Case, **extra) -> dict:
             if s.status == SupervisionStatus.OPEN and permissions.acts_for_unit(user, s.unit_id)
         },
         "pending": selectors.pending_postponement(case),
+        "duplicate_candidates": (
+            selectors.duplicate_candidates(
+                category=case.category.code, lat=case.lat, lng=case.lng, exclude_id=case.pk
+            )
+            if case.is_open
+            else []
+        ),
+        "merged_reports": list(selectors.duplicates_of(user=user, case=case)),
         "can_supervise": permissions.may(user, Action.SUPERVISE, case)
         and case.is_open
         and case.unit_id is not None,
@@ -354,6 +362,9 @@ def case_act(request, pk: int):
                 services.photo_upload(upload=f, actor=request.user, kind=PHOTO_ACTIONS[action]).pk
                 for f in request.FILES.getlist("photos")
             ]
+        into_id = data["into"]
+        if action == Action.MERGE and data["into_code"]:
+            into_id = selectors.case_id_for_code(user=request.user, code=data["into_code"])
         case = services.case_transition(
             case_id=pk,
             action=action,
@@ -363,11 +374,14 @@ def case_act(request, pk: int):
             unit_id=data["unit"],
             value=data["value"] or None,
             photo_ids=photo_ids,
+            into_id=into_id,
         )
     except ServiceError as error:
         return _refused(request, pk, error, failed=action)
     if action == Action.DISPATCH:
         text = _("已派遣至%(unit)s。") % {"unit": case.unit.name}
+    elif action == Action.MERGE:
+        text = _("已合并到案件 %(code)s。") % {"code": case.duplicate_of.code}
     else:
         text = _("已完成“%(action)s”。") % {"action": Action(action).label}
     messages.success(request, text)
@@ -472,6 +486,68 @@ def supervision_list(request):
     return render(request, "cases/supervision_list.html", {"page": page, "open_only": open_only})
 
 
+def _month_range(text: str):
+    """The first moments of a month ("2026-11") and of the next, in the city's time zone."""
+    from datetime import datetime
+
+    tz = get_calendar().tz
+    try:
+        start = datetime.strptime(text, "%Y-%m").replace(tzinfo=tz)
+    except ValueError:
+        return None, None
+    end = (
+        start.replace(year=start.year + 1, month=1)
+        if start.month == 12
+        else start.replace(month=start.month + 1)
+    )
+    return start, end
+
+
+@login_required
+@require_GET
+def satisfaction(request):
+    """回访满意率 and reopen requests per unit or category, for a month or all time."""
+    by = request.GET.get("by", "unit")
+    if by not in selectors.SATISFACTION_GROUPS:
+        by = "unit"
+    month = request.GET.get("month", "").strip()
+    since, until = _month_range(month) if month else (None, None)
+    rows = selectors.satisfaction_stats(user=request.user, by=by, since=since, until=until)
+    total = selectors.SatisfactionRow(None, _("合计"))
+    for row in rows:
+        for name in ("rated", "satisfied", "basic", "dissatisfied", "reopen_requests", "reopened"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    context = {
+        "rows": rows,
+        "total": total,
+        "by": by,
+        "month": month if since else "",
+        "month_error": bool(month) and since is None,
+        "pending": selectors.reopen_requests(user=request.user, pending_only=True)[:50],
+        "can_decide": permissions.operates_somewhere(request.user),
+    }
+    return render(request, "cases/satisfaction.html", context)
+
+
+@login_required
+@require_POST
+def reopen_request_decide(request, pk: int):
+    approve = request.POST.get("decision") == "approve"
+    try:
+        decided = services.reopen_request_decide(
+            request_id=pk, approve=approve, actor=request.user, note=request.POST.get("note", "")
+        )
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("cases:satisfaction") + "#reopen-requests")
+    code = decided.target.code
+    if approve:
+        messages.success(request, _("已批准,案件 %(code)s 重新立案。") % {"code": code})
+    else:
+        messages.success(request, _("已驳回案件 %(code)s 的重新办理申请。") % {"code": code})
+    return redirect(reverse("cases:satisfaction") + "#reopen-requests")
+
+
 @login_required
 @require_GET
 def case_map(request):
@@ -563,6 +639,7 @@ def report(request):
                 channel=Channel.FIELD,
                 photo_ids=photo_ids,
                 idempotency_key=data["idempotency_key"],
+                follow_case_id=data["follow_case_id"],
             )
         except ServiceError as error:
             field = REPORT_FIELDS.get(error.field, error.field)
@@ -574,8 +651,23 @@ def report(request):
         context = _report_context(request, values, errors, photo_ids)
         return render(request, "cases/report.html", context, status=status)
     case = intake.case
+    if case.duplicate_of_id:
+        text = _("已记录您的上报(%(code)s),并入案件 %(into)s 一并办理。")
+        messages.success(request, text % {"code": case.code, "into": case.duplicate_of.code})
     messages.success(request, _("上报成功,案件编号 %(code)s。") % {"code": case.code})
     return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_GET
+def report_nearby(request):
+    """Open cases of the chosen kind near the chosen point, offered to follow."""
+    nearby = selectors.duplicate_candidates(
+        category=request.GET.get("category", ""),
+        lat=request.GET.get("lat"),
+        lng=request.GET.get("lng"),
+    )
+    return render(request, "cases/_nearby.html", {"nearby": nearby})
 
 
 # -- saved views -------------------------------------------------------------------------------

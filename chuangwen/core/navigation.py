@@ -31,12 +31,18 @@ REPORTER_ROLES = frozenset(
     }
 )
 
+# Who follows the public's ratings and reviews reopen requests.
+SATISFACTION_ROLES = frozenset(
+    {"city_admin", "city_operator", "leader", "district_operator", "street_operator"}
+)
+
 NAV_ITEMS = (
     NavItem(_("工作台"), "core:home"),
     NavItem(_("我的待办"), "cases:inbox"),
     NavItem(_("案件"), "cases:list"),
     NavItem(_("案件地图"), "cases:map"),
     NavItem(_("现场上报"), "cases:report", roles=REPORTER_ROLES),
+    NavItem(_("回访满意度"), "cases:satisfaction", roles=SATISFACTION_ROLES),
     NavItem(_("属地地图"), "territory:index"),
     NavItem(_("单位名录"), "org:unit_list"),
     NavItem(_("案件类别"), "catalog:index"),

@@ -134,6 +134,30 @@
     });
   }
 
+  // Once a category and a point are known, ask for open cases of the kind nearby: the
+  // reporter may follow one instead of filing the same problem again.
+  function setupNearby() {
+    var box = document.getElementById("nearby");
+    var form = document.getElementById("report-form");
+    if (!box || !form) { return; }
+    var asked = "";
+    function ask() {
+      var checked = form.querySelector(".cat-option input:checked");
+      var lat = document.getElementById("lat").value, lng = document.getElementById("lng").value;
+      if (!checked || !lat || !lng) { return; }
+      var query = new URLSearchParams({ category: checked.value, lat: lat, lng: lng }).toString();
+      if (query === asked) { return; }
+      asked = query;
+      fetch(box.dataset.url + "?" + query, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) { box.innerHTML = html; box.hidden = !html.trim(); })
+        .catch(function () { box.hidden = true; });
+    }
+    form.addEventListener("change", ask);
+    document.getElementById("report-map").addEventListener("click", function () { window.setTimeout(ask, 0); });
+    window.setInterval(ask, 3000);  // GPS fixes arrive without a change event
+  }
+
   function setupSubmit() {
     var form = document.getElementById("report-form");
     var button = document.getElementById("report-submit");
@@ -151,6 +175,7 @@
     setupPicker();
     setupLocation();
     setupPhotos();
+    setupNearby();
     setupSubmit();
   });
 })();
