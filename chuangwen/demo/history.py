@@ -23,8 +23,15 @@ from PIL import Image, ImageDraw
 from shapely.geometry import Point, shape
 
 from chuangwen.accounts.services import user_create
-from chuangwen.cases import services
-from chuangwen.cases.choices import OPEN_STATUSES, Channel, PhotoKind, Status
+from chuangwen.cases import selectors, services
+from chuangwen.cases.choices import (
+    OPEN_STATUSES,
+    THIRD_PARTY_CHANNELS,
+    Channel,
+    PhotoKind,
+    Satisfaction,
+    Status,
+)
 from chuangwen.cases.models import Case, CaseStandard
 from chuangwen.core import clock
 from chuangwen.core.workcalendar import TimeType, get_calendar
@@ -46,6 +53,11 @@ CHANNELS = (
     (Channel.VIDEO, 7),
     (Channel.ASSIGNED, 5),
 )
+RATING_NOTES = {
+    Satisfaction.SATISFIED: "处理很及时,谢谢。",
+    Satisfaction.BASIC: "处理了,但用时有点长。",
+    Satisfaction.DISSATISFIED: "问题没有彻底解决。",
+}
 # Events of everyday street life are reported far more often than broken components.
 FAMILY_WEIGHT = {"E": 3.0, "W": 2.0, "B": 1.0}
 ROADS = (
@@ -162,6 +174,9 @@ class History:
             kind=UnitKind.MUNICIPAL_DEPARTMENT, name__contains="城市管理执法"
         ).first()
         self.counts: dict[str, int] = {}
+        self.tickets = 0
+        # Recent reports from the public, some of which the next citizen reports again.
+        self.recent: list[tuple[CaseStandard, float, float]] = []
 
     def _grids(self):
         urban = [f"{city.CITY_CODE}/{code}/" for code in city.URBAN_DISTRICTS]
@@ -213,6 +228,15 @@ class History:
         elif channel in (Channel.VIDEO, Channel.ASSIGNED):
             actor = self.cast.operator
         lat, lng = self.point()
+        public = channel in THIRD_PARTY_CHANNELS
+        repeat = public and self.recent and rng.random() < 0.05
+        if repeat:  # the same problem again, a few metres off
+            standard, lat, lng = rng.choice(self.recent[-40:])
+            lat, lng = lat + rng.uniform(-1e-4, 1e-4), lng + rng.uniform(-1e-4, 1e-4)
+        elif public:
+            self.recent.append((standard, lat, lng))
+        if channel == Channel.HOTLINE:
+            self.tickets += 1
         with clock.at(t):
             photo_ids = [self.photo(PhotoKind.BEFORE, actor)] if actor is not None else []
             case = services.case_report(
@@ -227,7 +251,8 @@ class History:
                 if actor
                 else f"1{rng.choice('35789')}{rng.randint(100000000, 999999999)}",
                 photo_ids=photo_ids,
-                external_id=f"12345-{t:%Y%m%d}-{rng.randint(1000, 9999)}"
+                source="12345" if channel == Channel.HOTLINE else "",
+                external_id=f"12345-{t:%Y%m%d}-{self.tickets:05d}"
                 if channel == Channel.HOTLINE
                 else "",
                 actor=actor,
@@ -236,6 +261,15 @@ class History:
         if case.status == Status.REPORTED:
             t = self.later(t, 5, 90)
             yield t
+            if repeat:  # the operator sees the earlier report and merges this one into it
+                found = selectors.duplicate_candidates(
+                    category=standard.category.code, lat=lat, lng=lng, exclude_id=case.pk
+                )
+                if found:
+                    services.case_merge(
+                        case_id=case.pk, into_id=found[0].id, actor=op, note="同一问题重复上报"
+                    )
+                    return
             if rng.random() < 0.05:
                 services.case_reject(
                     case_id=case.pk, actor=op, note="经核实不属于城市管理问题,不予受理。"
@@ -339,14 +373,42 @@ class History:
                     case_id=case.pk, actor=verifier, ok=True, note="现场核查已整改到位。"
                 )
                 break
+            if public and round_ == 0:  # one callback per report
+                reopened = yield from self.callback(case, t)
+                if reopened:
+                    continue
+                return
             if round_ == 0 and rng.random() < 0.03:
                 t = self.later(t, 60, 2000, working=False)
                 yield t
-                services.case_reopen(
-                    case_id=case.pk, actor=op, note="回访市民不满意,问题复现,重新立案。"
-                )
+                services.case_reopen(case_id=case.pk, actor=op, note="现场复查问题复现,重新立案。")
                 continue
             return
+
+    def callback(self, case: Case, t: datetime) -> Generator[datetime, None, bool]:
+        """回访: most citizens rate the result; a dissatisfied one may ask to reopen, and
+        the office reviews the request. Yields the moments; returns whether it reopened."""
+        rng = self.rng
+        if rng.random() < 0.2:  # not reached on the phone
+            return False
+        t = self.later(t, 60, 1500)
+        yield t
+        rating = rng.choices(list(Satisfaction), [80, 14, 6])[0]
+        services.case_rate(token=case.public_token, rating=rating, comment=RATING_NOTES[rating])
+        if rating != Satisfaction.DISSATISFIED or rng.random() < 0.3:
+            return False
+        services.reopen_request_submit(token=case.public_token, reason="问题没有解决,请重新处理。")
+        t = self.later(t, 30, 600)
+        yield t
+        request = case.reopen_requests.get()
+        approve = rng.random() < 0.6
+        services.reopen_request_decide(
+            request_id=request.pk,
+            approve=approve,
+            actor=self.cast.operator,
+            note="" if approve else "经回访核实,问题已按标准处置,申请不予支持。",
+        )
+        return approve
 
     # -- the run ------------------------------------------------------------------------------
     def report_times(self, count: int) -> list[datetime]:
