@@ -28,19 +28,49 @@ class CaseIn(Schema):
     photo_ids: list[int] = Field(
         default_factory=list, description="先通过 /cases/photos 上传的照片"
     )
-    external_id: str = ""
+    external_id: str = Field("", description="来源系统自己的编号;同一渠道同一编号只立一次案")
+    follow_case_id: int | None = Field(
+        None, description="上报人确认与附近某件在办案件为同一问题时填该案件 id:上报并入该案件"
+    )
+
+
+class DuplicateOut(Schema):
+    id: int
+    code: str
+    status: str
+    status_label: str
+    distance_m: float
+    reported_at: str
+    address: str
+
+    @staticmethod
+    def resolve_reported_at(candidate) -> str:
+        return _iso(candidate.reported_at)
+
+
+class SatisfactionOut(Schema):
+    key: int | None
+    name: str
+    rated: int
+    satisfied: int
+    basic: int
+    dissatisfied: int
+    rate: float | None
+    reopen_requests: int
+    reopened: int
 
 
 class TransitionIn(Schema):
     action: str = Field(
         ...,
-        description="accept, reject, dispatch, sign, send_back, finish, postpone, postpone_approve, postpone_reject, verify_ok, verify_fail, reopen, cancel",
+        description="accept, reject, dispatch, sign, send_back, finish, postpone, postpone_approve, postpone_reject, verify_ok, verify_fail, reopen, cancel, merge",
     )
     note: str = ""
     version: int | None = Field(None, description="读取时的版本号;已被他人改动时返回 409")
     unit: int | None = Field(None, description="dispatch:责任单位 id(缺省为建议单位)")
     value: float | None = Field(None, description="postpone:申请延长的时限(与案件时限类型相同)")
     photo_ids: list[int] = Field(default_factory=list)
+    into: int | None = Field(None, description="merge:合并到的案件 id")
 
 
 class SupervisionIn(Schema):
@@ -292,7 +322,9 @@ def create_case(request, payload: CaseIn):
         reporter_phone=payload.reporter_phone,
         photo_ids=payload.photo_ids,
         idempotency_key=request.headers.get("Idempotency-Key", ""),
+        source=f"api:{payload.channel or 'field'}" if payload.external_id else "",
         external_id=payload.external_id,
+        follow_case_id=payload.follow_case_id,
         actor=request.auth,
     )
     if not intake.created:
@@ -318,6 +350,25 @@ def list_cases(request, filters: Query[CaseFilterIn]):
     return selectors.case_list(user=request.auth, filters=selectors.CaseFilter.from_params(params))
 
 
+@router.get("/duplicates", response=list[DuplicateOut], summary="附近疑似重复的在办案件")
+def duplicates(request, category: str, lat: float, lng: float):
+    """上报前查询:同一小类、在该类别判重半径和时间窗内、尚未办结的案件,由近到远。"""
+    return selectors.duplicate_candidates(category=category, lat=lat, lng=lng)
+
+
+@router.get("/satisfaction", response=list[SatisfactionOut], summary="回访满意度统计")
+def satisfaction(
+    request, by: str = "unit", since: datetime | None = None, until: datetime | None = None
+):
+    """按责任单位(by=unit)或案件类别(by=category)统计市民评价与重新办理申请。"""
+    if by not in selectors.SATISFACTION_GROUPS:
+        from chuangwen.core.errors import ServiceError
+
+        raise ServiceError("统计维度只能是 unit 或 category。", field="by")
+    rows = selectors.satisfaction_stats(user=request.auth, by=by, since=since, until=until)
+    return [{**vars(r), "rate": r.rate} for r in rows]
+
+
 @router.get("/{int:case_id}", response=dict[str, Any], summary="案件详情")
 def get_case(request, case_id: int):
     return _detail(request, case_id)
@@ -335,6 +386,7 @@ def transition(request, case_id: int, payload: TransitionIn):
         unit_id=payload.unit,
         value=payload.value,
         photo_ids=payload.photo_ids,
+        into_id=payload.into,
     )
     return _detail(request, case_id)
 

@@ -500,3 +500,72 @@ def test_the_satisfaction_page_shows_nothing_of_another_district(client, people)
     assert "市水务集团" not in text and "井盖还是松的" not in text
     client.post(f"/cases/reopen-requests/{request.pk}/decide/", {"decision": "approve"})
     assert ReopenRequest.objects.get().status == ReopenRequestStatus.PENDING
+
+
+# -- the API -------------------------------------------------------------------------------
+def test_the_api_offers_duplicates_follows_and_merges(client, people, token_for):
+    original = report(people["collector"])
+    auth = token_for(people["collector"])
+    found = client.get(
+        "/api/v1/cases/duplicates",
+        {"category": "B0102", "lat": NEAR[0], "lng": NEAR[1]},
+        **auth,
+    ).json()
+    assert [d["code"] for d in found] == [original.code]
+    assert found[0]["reported_at"].endswith("+08:00") and found[0]["status"] == "dispatched"
+    bad = client.get("/api/v1/cases/duplicates", {"category": "B0102", "lat": "x"}, **auth)
+    assert bad.status_code == 422
+    followed = client.post(
+        "/api/v1/cases",
+        {
+            "category": "B0102",
+            "description": "井盖缺失",
+            "lat": NEAR[0],
+            "lng": NEAR[1],
+            "follow_case_id": original.pk,
+        },
+        content_type="application/json",
+        **auth,
+    )
+    assert followed.status_code == 201 and followed.json()["status"] == "merged"
+    duplicate = citizen_report(where=NEAR)
+    operator = token_for(people["operator"])
+    merged = client.post(
+        f"/api/v1/cases/{duplicate.pk}/transitions",
+        {"action": "merge", "into": original.pk, "version": duplicate.version},
+        content_type="application/json",
+        **operator,
+    )
+    assert merged.status_code == 200 and merged.json()["status"] == "merged"
+    refused = client.post(
+        f"/api/v1/cases/{original.pk}/transitions",
+        {"action": "merge", "into": original.pk},
+        content_type="application/json",
+        **operator,
+    )
+    assert refused.status_code == 400 and "自己" in refused.json()["detail"]
+
+
+def test_the_api_reports_satisfaction_in_scope(client, people, token_for):
+    case = citizen_report()
+    close(case, people)
+    services.case_rate(token=case.public_token, rating=Satisfaction.SATISFIED)
+    rows = client.get("/api/v1/cases/satisfaction", **token_for(people["operator"])).json()
+    assert rows == [
+        {
+            "key": Case.objects.get(pk=case.pk).unit_id,
+            "name": "市水务集团",
+            "rated": 1,
+            "satisfied": 1,
+            "basic": 0,
+            "dissatisfied": 0,
+            "rate": 1.0,
+            "reopen_requests": 0,
+            "reopened": 0,
+        }
+    ]
+    assert client.get("/api/v1/cases/satisfaction", **token_for(people["zhangwan"])).json() == []
+    wrong = client.get(
+        "/api/v1/cases/satisfaction", {"by": "street"}, **token_for(people["operator"])
+    )
+    assert wrong.status_code == 400 and "unit 或 category" in wrong.json()["detail"]
