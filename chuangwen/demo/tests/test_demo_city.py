@@ -123,6 +123,13 @@ def test_load_demo_builds_the_city(client, settings):
     assert Case.objects.count() == 40
     assert CaseEvent.objects.filter(action="report").count() == 40
     assert Case.objects.filter(status="closed").exists()
+    # Citizens rated what was done for them, through the same services as the portal.
+    from chuangwen.cases.models import CaseRating
+
+    assert CaseRating.objects.filter(case__channel__in=("portal", "hotline", "survey_feedback"))
+    assert not CaseRating.objects.exclude(handled_case__status="closed").exclude(
+        handled_case__reopen_count__gt=0
+    ).exists()
     assert "案件历史" in text
 
     # The demo logins work.
