@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "chuangwen.org",
     "chuangwen.notifications",
     "chuangwen.cases",
+    "chuangwen.open311",
     "chuangwen.demo",
 ]
 
@@ -229,6 +230,19 @@ CASE_STAGE_LIMITS = {
 # Days after closing during which a dissatisfied reporter may ask to reopen.
 CASE_REOPEN_DAYS = int(os.environ.get("CASE_REOPEN_DAYS", "7"))
 CASE_SUPERVISE_SECONDS = float(os.environ.get("CASE_SUPERVISE_SECONDS", "60"))
+
+# --- Public channels --------------------------------------------------------------------
+# Proxies in front of the site that append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+# Citizen portal: reports accepted from one address per hour and one phone per day.
+PORTAL_REPORTS_PER_ADDRESS_HOUR = int(os.environ.get("PORTAL_REPORTS_PER_ADDRESS_HOUR", "10"))
+PORTAL_REPORTS_PER_PHONE_DAY = int(os.environ.get("PORTAL_REPORTS_PER_PHONE_DAY", "5"))
+# Open311 GeoReport v2: the jurisdiction this endpoint answers for, and POSTs per key and hour.
+OPEN311_JURISDICTION = os.environ.get("OPEN311_JURISDICTION", "shiyan.gov.cn")
+OPEN311_POSTS_PER_KEY_HOUR = int(os.environ.get("OPEN311_POSTS_PER_KEY_HOUR", "1000"))
+# Work-order imports (12345, 国测/省测): largest file and row count accepted.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 
 # --- Notifications ----------------------------------------------------------------------
 # Where the site is reached, for links in mails and chat messages (e.g. https://cw.example.cn).

@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalog/", include("chuangwen.cases.catalog_urls")),
     path("cases/", include("chuangwen.cases.urls")),
     path("notifications/", include("chuangwen.notifications.urls")),
+    path("open311/v2/", include("chuangwen.open311.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
