@@ -91,4 +91,5 @@ EN = {
     ),
     "附近已有相同问题的上报": "The same problem has been reported nearby",
     "驳回": "Refuse",
+    "并入 %(code)s": "Merged into %(code)s",
 }

@@ -36,6 +36,7 @@ from .choices import (
     Channel,
     OverdueLevel,
     PhotoKind,
+    Satisfaction,
     Status,
     SupervisionKind,
     SupervisionStatus,
@@ -197,6 +198,10 @@ def _event_detail(event) -> str:
         return _("申请延长 %(value)s") % {"value": data["value"]}
     if event.action == Action.VERIFY_FAIL and data.get("rework"):
         return _("返工 %(n)s") % {"n": data["rework"]}
+    if event.action == Action.RATE and data.get("rating") in Satisfaction.values:
+        return str(Satisfaction(data["rating"]).label)
+    if event.action == Action.MERGE and data.get("into"):
+        return _("并入 %(code)s") % {"code": data["into"]}
     return ""
 
 
