@@ -444,39 +444,52 @@ def case_report(
     raise ConflictError("生成案件编号失败,请重试。")
 
 
-def _register(case: Case, *, actor, now: datetime, note: str) -> None:
+def _move(
+    case: Case,
+    to_status: str,
+    *,
+    action: str,
+    actor,
+    now: datetime,
+    note: str = "",
+    data: dict | None = None,
+    actor_unit: int | None = None,
+) -> None:
+    """One step: the time of the stage it closes, the new state, the next stage's clock
+    and the event row. Fields the step changes besides the state are set before."""
     from_status = case.status
     _close_stage(case, now)
-    case.status = Status.REGISTERED
-    case.registered_at = now
+    case.status = to_status
     _open_stage(case, now)
     _record(
         case,
-        action=Action.ACCEPT,
+        action=action,
         actor=actor,
         now=now,
         from_status=from_status,
         note=note,
-        actor_unit=_actor_unit(actor, case),
+        data=data,
+        actor_unit=actor_unit if actor_unit is not None else _actor_unit(actor, case),
     )
 
 
+def _register(case: Case, *, actor, now: datetime, note: str) -> None:
+    case.registered_at = now
+    _move(case, Status.REGISTERED, action=Action.ACCEPT, actor=actor, now=now, note=note)
+
+
 def _dispatch(case: Case, *, unit: Unit, actor, now: datetime, note: str, actor_unit=None) -> None:
-    from_status = case.status
-    _close_stage(case, now)
-    case.status = Status.DISPATCHED
     case.unit = unit
     case.dispatched_at = now
     case.signed_at = case.handled_at = None
     case.overdue_level = OverdueLevel.NONE
     _set_deadline(case)
-    _open_stage(case, now)
-    _record(
+    _move(
         case,
+        Status.DISPATCHED,
         action=Action.DISPATCH,
         actor=actor,
         now=now,
-        from_status=from_status,
         note=note,
         data={"unit": unit.pk, "unit_name": unit.name, "deadline": case.deadline.isoformat()},
         actor_unit=actor_unit,
@@ -571,19 +584,7 @@ def _finish(t: Transition) -> Case:
 
 
 def _step(t: Transition, to_status: str, *, note: str = "", data: dict | None = None) -> Case:
-    _close_stage(t.case, t.now)
-    t.case.status = to_status
-    _open_stage(t.case, t.now)
-    _record(
-        t.case,
-        action=t.action,
-        actor=t.actor,
-        now=t.now,
-        from_status=t.from_status,
-        note=note,
-        data=data,
-        actor_unit=_actor_unit(t.actor, t.case),
-    )
+    _move(t.case, to_status, action=t.action, actor=t.actor, now=t.now, note=note, data=data)
     return _finish(t)
 
 
@@ -826,22 +827,17 @@ def _followable(category: Category, lat: float, lng: float, case_id, now: dateti
 
 def _merge_into(case: Case, original: Case, *, actor, now: datetime, note: str) -> None:
     """Close ``case`` as a duplicate of ``original``; its reporter follows the original."""
-    from_status = case.status
-    _close_stage(case, now)
-    case.status = Status.MERGED
     case.duplicate_of = original
     case.closed_at = now
     case.overdue_level = OverdueLevel.NONE
-    _open_stage(case, now)
-    _record(
+    _move(
         case,
+        Status.MERGED,
         action=Action.MERGE,
         actor=actor,
         now=now,
-        from_status=from_status,
         note=note,
         data={"into": original.code, "into_id": original.pk},
-        actor_unit=_actor_unit(actor, case),
     )
 
 
