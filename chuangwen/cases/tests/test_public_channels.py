@@ -58,39 +58,23 @@ def close(case, people):
 
 # -- intake: tickets and third-party reporters -------------------------------------------
 def test_a_ticket_of_a_source_is_taken_in_once(people):
-    first = services.case_report(
-        category="B0102",
-        description="井盖缺失",
-        lat=MAOJIAN[0],
-        lng=MAOJIAN[1],
-        actor=people["operator"],
-        channel=Channel.HOTLINE,
-        source="12345",
-        external_id="GD-001",
-        reporter_name="王先生",
-        reporter_phone="13900001111",
-    )
-    again = services.case_report(
-        category="E0102",
-        description="另一个描述",
-        lat=ZHANGWAN[0],
-        lng=ZHANGWAN[1],
-        actor=people["operator"],
-        channel=Channel.HOTLINE,
-        source="12345",
-        external_id="GD-001",
-    )
+    def ticket(source, external_id, category="B0102", where=MAOJIAN, **kwargs):
+        return services.case_report(
+            category=category,
+            description="井盖缺失",
+            lat=where[0],
+            lng=where[1],
+            actor=people["operator"],
+            channel=Channel.HOTLINE if source == "12345" else Channel.SURVEY_FEEDBACK,
+            source=source,
+            external_id=external_id,
+            **kwargs,
+        )
+
+    first = ticket("12345", "GD-001", reporter_name="王先生", reporter_phone="13900001111")
+    again = ticket("12345", "GD-001", category="E0102", where=ZHANGWAN)
     assert first.created and not again.created and again.case.pk == first.case.pk
-    other_source = services.case_report(
-        category="B0102",
-        description="井盖缺失",
-        lat=MAOJIAN[0],
-        lng=MAOJIAN[1],
-        actor=people["operator"],
-        channel=Channel.SURVEY_FEEDBACK,
-        source="国测",
-        external_id="GD-001",
-    )
+    other_source = ticket("国测", "GD-001")
     assert other_source.created
     case = first.case
     # On the citizen's behalf: the operator who typed it in is not the reporter.
