@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "chuangwen.org",
     "chuangwen.notifications",
     "chuangwen.cases",
+    "chuangwen.participation",
     "chuangwen.open311",
     "chuangwen.demo",
 ]

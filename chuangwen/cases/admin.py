@@ -10,9 +10,11 @@ from .models import (
     Case,
     CaseEvent,
     CasePhoto,
+    CaseRating,
     CaseStandard,
     Category,
     Postponement,
+    ReopenRequest,
     RoutingRule,
     SavedView,
     Supervision,
@@ -327,3 +329,19 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_filter = ("action",)
     search_fields = ("case__code", "note")
     list_select_related = ("case", "actor", "actor_unit")
+
+
+@admin.register(CaseRating)
+class CaseRatingAdmin(ReadOnlyAdmin):
+    list_display = ("case", "rating", "unit", "category", "created_at")
+    list_filter = ("rating",)
+    search_fields = ("case__code", "comment")
+    list_select_related = ("case", "unit", "category")
+
+
+@admin.register(ReopenRequest)
+class ReopenRequestAdmin(ReadOnlyAdmin):
+    list_display = ("target", "case", "status", "requested_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("case__code", "target__code", "reason")
+    list_select_related = ("case", "target", "decided_by")

@@ -13,6 +13,7 @@ from chuangwen.accounts.services import user_create
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Membership, Unit
 from chuangwen.org.services import membership_grant, pairing_create, unit_create
+from chuangwen.participation.demo import seed_public_groups
 from chuangwen.territory.choices import LandUse, Level, NodeKind
 from chuangwen.territory.models import TerritoryNode
 from chuangwen.territory.services import (
@@ -285,6 +286,7 @@ def load(
             build_users(units, password)
             load_catalogue(stdout=stdout)
             load_routing_rules(stdout=stdout)
+            seed_public_groups(stdout=stdout)
         stdout.write(
             f"单位:{Unit.objects.count()} 个(市直部门和企事业单位 {len(DEPARTMENTS)} 个),包联关系 {pairings} 条"
         )
