@@ -55,6 +55,8 @@ bench: install
 	CHUANGWEN_TESTING=1 $(BIN)/python bench/routing.py
 	CHUANGWEN_TESTING=1 $(BIN)/python bench/deadlines.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/duplicates.py
+	$(BIN)/python bench/imports.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static

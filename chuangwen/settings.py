@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "chuangwen.cases",
     "chuangwen.participation",
     "chuangwen.open311",
+    "chuangwen.imports",
     "chuangwen.demo",
 ]
 

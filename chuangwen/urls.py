@@ -15,6 +15,7 @@ urlpatterns = [
     path("catalog/", include("chuangwen.cases.catalog_urls")),
     path("cases/", include("chuangwen.cases.urls")),
     path("notifications/", include("chuangwen.notifications.urls")),
+    path("imports/", include("chuangwen.imports.urls")),
     path("open311/v2/", include("chuangwen.open311.urls")),
     path("public/", include("chuangwen.participation.urls")),
     path("api/v1/", api.urls),

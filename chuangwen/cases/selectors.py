@@ -211,7 +211,9 @@ def case_for_existing_ticket(*, source: str, external_id: str) -> Case | None:
     """The case a source's ticket already became (a re-import, a retried Open311 POST)."""
     if not external_id:
         return None
-    return Case.objects.filter(source=source, external_id=external_id).order_by("pk").first()
+    # The empty-number exclusion matches the partial unique index, which the query uses.
+    found = Case.objects.filter(source=source, external_id=external_id).exclude(external_id="")
+    return found.order_by("pk").first()
 
 
 def inbox_counts(*, user) -> dict[str, int]:

@@ -36,6 +36,9 @@ SATISFACTION_ROLES = frozenset(
     {"city_admin", "city_operator", "leader", "district_operator", "street_operator"}
 )
 
+# Who takes in 12345 work orders and 国测/省测 feedback lists.
+IMPORT_ROLES = frozenset({"city_admin", "city_operator", "district_operator"})
+
 NAV_ITEMS = (
     NavItem(_("工作台"), "core:home"),
     NavItem(_("我的待办"), "cases:inbox"),
@@ -43,6 +46,7 @@ NAV_ITEMS = (
     NavItem(_("案件地图"), "cases:map"),
     NavItem(_("现场上报"), "cases:report", roles=REPORTER_ROLES),
     NavItem(_("回访满意度"), "cases:satisfaction", roles=SATISFACTION_ROLES),
+    NavItem(_("工单导入"), "imports:list", roles=IMPORT_ROLES),
     NavItem(_("市民随手拍"), "participation:home", roles=SATISFACTION_ROLES),
     NavItem(_("属地地图"), "territory:index"),
     NavItem(_("单位名录"), "org:unit_list"),
