@@ -21,16 +21,13 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+
+from scratch import run_children
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chuangwen_bench"
-)
 CASES = int(os.environ.get("BENCH_DUP_CASES", "1000000"))
 LOOKUPS = int(os.environ.get("BENCH_DUP_LOOKUPS", "3000"))
 BACKENDS = os.environ.get("BENCH_DUP_BACKENDS", "sqlite,postgres").split(",")
@@ -38,43 +35,6 @@ SEED = 20261125
 # The urban core of 茅箭区 and 张湾区, where most reports are made.
 AREA = (32.55, 110.70, 32.70, 110.90)
 BATCH = 5000
-
-
-def scratch_urls() -> dict[str, str]:
-    sqlite = ROOT / "var" / "bench" / "duplicates.sqlite3"
-    parts = urlparse(BASE_URL)
-    postgres = parts._replace(path="/chuangwen_bench_duplicates").geturl()
-    return {"sqlite": f"sqlite:///{sqlite}", "postgres": postgres}
-
-
-def prepare(backend: str, url: str) -> None:
-    if backend == "sqlite":
-        path = Path(urlparse(url).path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parts = urlparse(url)
-    admin = parts._replace(path="/postgres").geturl()
-    name = parts.path.lstrip("/")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def cleanup(backend: str, url: str) -> None:
-    if backend == "sqlite":
-        path = Path(urlparse(url).path)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parts = urlparse(url)
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
 
 
 def child() -> None:
@@ -227,22 +187,7 @@ def main() -> None:
         child()
         return
     print(f"Duplicate lookup at intake, {CASES:,} open cases, {LOOKUPS:,} lookups")
-    python = str(ROOT / ".venv" / "bin" / "python")
-    for backend, url in scratch_urls().items():
-        if backend not in BACKENDS:
-            continue
-        prepare(backend, url)
-        env = {
-            **os.environ,
-            "BENCH_DUP_CHILD": "1",
-            "DATABASE_URL": url,
-            "CHUANGWEN_TESTING": "1",
-            "LOG_LEVEL": "WARNING",
-        }
-        try:
-            subprocess.run([python, __file__], env=env, check=True, cwd=ROOT)
-        finally:
-            cleanup(backend, url)
+    run_children(__file__, name="duplicates", flag="BENCH_DUP_CHILD", backends=BACKENDS)
 
 
 if __name__ == "__main__":

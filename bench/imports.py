@@ -12,7 +12,7 @@ of the same 100,000 Case rows, batch by batch, with no locating and no checks.
 Runs on SQLite (a scratch file under var/bench/) and on PostgreSQL (a scratch database
 next to BENCH_DATABASE_URL's, dropped afterwards).
 
-Target (issue "work-order imports"): ≥ 2,000 rows/s end to end.
+Target (issue "public channels"): ≥ 2,000 rows/s end to end.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/chuangwen_bench),
 BENCH_IMPORT_ROWS (100,000), BENCH_IMPORT_BACKENDS (sqlite,postgres).
@@ -25,16 +25,13 @@ import io
 import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+
+from scratch import run_children
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chuangwen_bench"
-)
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 BACKENDS = os.environ.get("BENCH_IMPORT_BACKENDS", "sqlite,postgres").split(",")
 SEED = 20261125
@@ -64,45 +61,6 @@ HEADERS = (
     "纬度",
     "承办单位",
 )
-
-
-def scratch_urls() -> dict[str, str]:
-    sqlite = ROOT / "var" / "bench" / "imports.sqlite3"
-    parts = urlparse(BASE_URL)
-    postgres = parts._replace(path="/chuangwen_bench_imports").geturl()
-    return {"sqlite": f"sqlite:///{sqlite}", "postgres": postgres}
-
-
-def _sqlite_files(url: str) -> list[Path]:
-    path = Path(urlparse(url).path)
-    return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
-
-
-def prepare(backend: str, url: str) -> None:
-    if backend == "sqlite":
-        files = _sqlite_files(url)
-        files[0].parent.mkdir(parents=True, exist_ok=True)
-        for file in files:
-            file.unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parts = urlparse(url)
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
-        conn.execute(f'CREATE DATABASE "{parts.path.lstrip("/")}"')
-
-
-def cleanup(backend: str, url: str) -> None:
-    if backend == "sqlite":
-        for file in _sqlite_files(url):
-            file.unlink(missing_ok=True)
-        return
-    import psycopg
-
-    parts = urlparse(url)
-    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
 
 
 # -- inside the child process ----------------------------------------------------------------
@@ -326,25 +284,17 @@ def main() -> None:
         child()
         return
     print(f"Work-order import, {ROWS:,} rows of a 12345 list: check + commit, as the worker runs")
-    python = str(ROOT / ".venv" / "bin" / "python")
-    for backend, url in scratch_urls().items():
-        if backend not in BACKENDS:
-            continue
-        prepare(backend, url)
-        env = {
-            **os.environ,
-            "BENCH_IMPORT_CHILD": "1",
-            "DATABASE_URL": url,
-            "CHUANGWEN_TESTING": "1",
-            "LOG_LEVEL": "WARNING",
-            "MEDIA_ROOT": str(ROOT / "var" / "bench" / "media"),
-            "IMPORT_MAX_ROWS": str(max(ROWS, 200_000)),
-        }
-        try:
-            subprocess.run([python, __file__], env=env, check=True, cwd=ROOT)
-        finally:
-            cleanup(backend, url)
-            shutil.rmtree(env["MEDIA_ROOT"], ignore_errors=True)
+    media = ROOT / "var" / "bench" / "media"
+    try:
+        run_children(
+            __file__,
+            name="imports",
+            flag="BENCH_IMPORT_CHILD",
+            backends=BACKENDS,
+            env={"MEDIA_ROOT": str(media), "IMPORT_MAX_ROWS": str(max(ROWS, 200_000))},
+        )
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from chuangwen.cases.choices import CategoryKind
-from chuangwen.cases.models import CaseStandard, Category, RoutingRule
+from chuangwen.cases import services
+from chuangwen.cases.choices import CategoryKind, PhotoKind, Status
+from chuangwen.cases.models import CasePhoto, CaseStandard, Category, RoutingRule
+from chuangwen.core import clock
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.services import unit_create
@@ -97,3 +99,24 @@ def build_catalogue(city: MiniCity) -> Catalogue:
     )
     RoutingRule.objects.create(category=cats["E05"], unit=city.units["dept"], auto_dispatch=False)
     return Catalogue(categories=cats, standards=std, water=water)
+
+
+def close_case(case, people):
+    """Take a case to 结案 as the city would: the operator accepts and dispatches (when it
+    waits for that), the water company signs and finishes with an after-photo, the
+    collector verifies. ``people`` holds "operator", "water" and "collector"."""
+    operator, water = people["operator"], people["water"]
+    case.refresh_from_db()
+    if case.status == Status.REPORTED:
+        services.case_accept(case_id=case.pk, actor=operator)
+        services.case_dispatch(case_id=case.pk, actor=operator, unit_id=case.suggested_unit_id)
+    services.case_sign(case_id=case.pk, actor=water)
+    after = CasePhoto.objects.create(
+        kind=PhotoKind.AFTER,
+        sha256="ab" * 32,
+        uploaded_by=water,
+        image="cases/x.jpg",
+        created_at=clock.now(),
+    )
+    services.case_finish(case_id=case.pk, actor=water, photo_ids=[after.pk])
+    return services.case_verify(case_id=case.pk, actor=people["collector"], ok=True)

@@ -9,11 +9,10 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from chuangwen.cases import services
-from chuangwen.cases.models import Case, CasePhoto
-from chuangwen.core import clock
+from chuangwen.cases.models import Case
 from chuangwen.org.choices import Role
 from chuangwen.participation.demo import seed_public_groups
-from chuangwen.testing.cases import MAOJIAN, build_catalogue
+from chuangwen.testing.cases import MAOJIAN, build_catalogue, close_case
 from chuangwen.testing.city import build_mini_city
 
 from .conftest import ARTIFACTS
@@ -57,22 +56,6 @@ def tap_map_at(page, lat, lng):
         [lat, lng],
     )
     page.locator("#report-map").click(position=point)
-
-
-def close_as_the_city(case, people):
-    operator, water = people["operator"], people["water"]
-    services.case_accept(case_id=case.pk, actor=operator)
-    services.case_dispatch(case_id=case.pk, actor=operator, unit_id=case.suggested_unit_id)
-    services.case_sign(case_id=case.pk, actor=water)
-    after = CasePhoto.objects.create(
-        kind="after",
-        sha256="ef" * 32,
-        uploaded_by=water,
-        image="cases/a.jpg",
-        created_at=clock.now(),
-    )
-    services.case_finish(case_id=case.pk, actor=water, photo_ids=[after.pk])
-    services.case_verify(case_id=case.pk, actor=people["collector"], ok=True)
 
 
 def test_citizen_reports_follows_rates_and_asks_to_reopen(page, live_server, town, request):
@@ -129,7 +112,7 @@ def test_citizen_reports_follows_rates_and_asks_to_reopen(page, live_server, tow
     expect(page.locator("#timeline")).to_contain_text("问题已上报")
 
     # The city takes it through the loop; the citizen follows it with the code alone.
-    close_as_the_city(case, town.people)
+    close_case(case, town.people)
     page.goto(f"{base}/public/track/")
     page.fill("#track-code", case.public_token.lower())
     page.get_by_role("button", name="查询").click()

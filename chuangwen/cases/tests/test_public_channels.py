@@ -8,12 +8,13 @@ import pytest
 from chuangwen.cases import selectors, services
 from chuangwen.cases.choices import Action, Channel, ReopenRequestStatus, Satisfaction, Status
 from chuangwen.cases.duplicates import DuplicateIndex, distance_m, find_duplicates
-from chuangwen.cases.models import Case, CaseEvent, CasePhoto, CaseRating, ReopenRequest
+from chuangwen.cases.models import Case, CaseEvent, CaseRating, ReopenRequest
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.notifications.models import Notification
 from chuangwen.org.choices import Role
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
+from chuangwen.testing.cases import close_case as close
 from chuangwen.testing.city import ROLE_HOMES
 
 pytestmark = pytest.mark.django_db
@@ -35,25 +36,6 @@ def citizen_report(where=MAOJIAN, **kwargs):
     kwargs.setdefault("reporter_name", "李小花")
     kwargs.setdefault("reporter_phone", "13812345678")
     return report(None, where=where, channel=Channel.PORTAL, **kwargs)
-
-
-def close(case, people):
-    """Take a case through the loop to 结案 as the city would."""
-    operator, water, collector = people["operator"], people["water"], people["collector"]
-    case.refresh_from_db()
-    if case.status == Status.REPORTED:
-        services.case_accept(case_id=case.pk, actor=operator)
-        services.case_dispatch(case_id=case.pk, actor=operator, unit_id=case.suggested_unit_id)
-    services.case_sign(case_id=case.pk, actor=water)
-    photo = CasePhoto.objects.create(
-        kind="after",
-        sha256="cd" * 32,
-        uploaded_by=water,
-        image="cases/x.jpg",
-        created_at=clock.now(),
-    )
-    services.case_finish(case_id=case.pk, actor=water, photo_ids=[photo.pk])
-    return services.case_verify(case_id=case.pk, actor=collector, ok=True)
 
 
 # -- intake: tickets and third-party reporters -------------------------------------------

@@ -127,9 +127,11 @@ def test_load_demo_builds_the_city(client, settings):
     from chuangwen.cases.models import CaseRating
 
     assert CaseRating.objects.filter(case__channel__in=("portal", "hotline", "survey_feedback"))
-    assert not CaseRating.objects.exclude(handled_case__status="closed").exclude(
-        handled_case__reopen_count__gt=0
-    ).exists()
+    assert (
+        not CaseRating.objects.exclude(handled_case__status="closed")
+        .exclude(handled_case__reopen_count__gt=0)
+        .exists()
+    )
     assert "案件历史" in text
 
     # The demo logins work.

@@ -4,7 +4,7 @@ import pytest
 
 from chuangwen.cases import services as cases
 from chuangwen.cases.choices import Channel, Status
-from chuangwen.cases.models import Case, CasePhoto, Category
+from chuangwen.cases.models import Case, Category
 from chuangwen.cases.selectors import public_timeline
 from chuangwen.core import clock
 from chuangwen.core.models import AuditEvent
@@ -12,6 +12,7 @@ from chuangwen.open311 import views
 from chuangwen.open311.models import Open311Key
 from chuangwen.open311.services import open311_key_create, open311_key_revoke
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
+from chuangwen.testing.cases import close_case as close
 
 from .schema import (
     DISCOVERY,
@@ -50,23 +51,6 @@ def citizen_case(where=MAOJIAN, category="B0102", **kwargs):
         reporter_phone="13700001111",
         **kwargs,
     ).case
-
-
-def close(case, people):
-    """Through the loop to 结案, as the water company and the collector would."""
-    operator, water = people["operator"], people["water"]
-    cases.case_accept(case_id=case.pk, actor=operator)
-    cases.case_dispatch(case_id=case.pk, actor=operator, unit_id=case.suggested_unit_id)
-    cases.case_sign(case_id=case.pk, actor=water)
-    photo = CasePhoto.objects.create(
-        kind="after",
-        sha256="ab" * 32,
-        uploaded_by=water,
-        image="cases/x.jpg",
-        created_at=clock.now(),
-    )
-    cases.case_finish(case_id=case.pk, actor=water, photo_ids=[photo.pk])
-    return cases.case_verify(case_id=case.pk, actor=people["collector"], ok=True)
 
 
 # -- discovery and services ----------------------------------------------------------------

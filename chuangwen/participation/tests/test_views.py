@@ -13,8 +13,9 @@ from chuangwen.cases.models import Case, CaseRating, ReopenRequest
 from chuangwen.core.privacy import mask_phone
 from chuangwen.participation import selectors, services
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN
+from chuangwen.testing.cases import close_case as close
 
-from .conftest import NAME, PHONE, close, jpeg
+from .conftest import NAME, PHONE, jpeg
 
 pytestmark = pytest.mark.django_db
 
