@@ -33,6 +33,10 @@ TESTING = env_bool("CHUANGWEN_TESTING", False)
 HTTPS = env_bool("CHUANGWEN_HTTPS", not (DEBUG or TESTING))
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# The key `make demo` generated for this installation, so that manage.py commands run
+# beside the demo (create_api_token, create_open311_key …) sign as it does.
+if not SECRET_KEY and (VAR_DIR / "secret_key").is_file():
+    SECRET_KEY = (VAR_DIR / "secret_key").read_text().strip()
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"
