@@ -545,13 +545,17 @@ def _active_unit(unit_id: int | None, *, label: str) -> Unit:
     return unit
 
 
+def _for_update(queryset):
+    """The rows locked until the transaction ends (SQLite, which locks the whole database
+    for a write, leaves the clause out by itself)."""
+    return queryset.select_for_update(of=("self",))
+
+
 def _locked_case(case_id: int, actor) -> Case:
     """The case, row-locked, as far as ``actor`` can see it: outside the caller's scope
     the case does not exist for them."""
     queryset = Case.objects.all() if actor is None else Case.objects.scoped_for(actor)
-    queryset = queryset.select_related("category", "unit")
-    if connection.features.has_select_for_update:
-        queryset = queryset.select_for_update(of=("self",))
+    queryset = _for_update(queryset.select_related("category", "unit"))
     case = queryset.filter(pk=case_id).order_by("pk").first()
     if case is None:
         raise ServiceError("案件不存在。")
@@ -893,9 +897,7 @@ def _public_case(token: str) -> Case:
     token = (token or "").strip().upper()
     case = None
     if token:
-        queryset = Case.objects.select_related("duplicate_of")
-        if connection.features.has_select_for_update:
-            queryset = queryset.select_for_update(of=("self",))
+        queryset = _for_update(Case.objects.select_related("duplicate_of"))
         case = queryset.filter(public_token=token).order_by("pk").first()
     if case is None:
         raise ServiceError("查询码不正确,未找到对应的案件。", field="token")
@@ -987,9 +989,7 @@ def reopen_request_decide(
     """An operator's review: approval reopens the case (registered again, back to
     dispatch); a refusal needs a reason, which the reporter sees."""
     with transaction.atomic():
-        queryset = ReopenRequest.objects.scoped_for(actor, CHANGE)
-        if connection.features.has_select_for_update:
-            queryset = queryset.select_for_update(of=("self",))
+        queryset = _for_update(ReopenRequest.objects.scoped_for(actor, CHANGE))
         request = queryset.filter(pk=request_id).select_related("case", "target").first()
         if request is None:
             raise ServiceError("重新办理申请不存在。")
@@ -1291,13 +1291,7 @@ def supervision_issue(
 def supervision_answer(*, supervision_id: int, answer: str, actor) -> Supervision:
     with transaction.atomic():
         order = (
-            Supervision.objects.select_for_update(of=("self",))
-            .select_related("case")
-            .filter(pk=supervision_id)
-            .order_by("pk")
-            .first()
-            if connection.features.has_select_for_update
-            else Supervision.objects.select_related("case")
+            _for_update(Supervision.objects.select_related("case"))
             .filter(pk=supervision_id)
             .order_by("pk")
             .first()
