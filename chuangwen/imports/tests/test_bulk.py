@@ -107,9 +107,9 @@ def test_cases_events_and_outbox_rows_are_written_as_case_report_writes_them(peo
     }
 
 
-def test_tickets_taken_in_before_or_repeated_are_skipped(people, catalogue):
-    operator = people["operator"]
-    case_services.case_report(
+def taken_in(operator, ticket: str):
+    """A 12345 ticket taken in one at a time, as the hotline operator would."""
+    return case_services.case_report(
         category="B0102",
         description="井盖缺失",
         lat=MAOJIAN[0],
@@ -117,8 +117,13 @@ def test_tickets_taken_in_before_or_repeated_are_skipped(people, catalogue):
         actor=operator,
         channel=Channel.HOTLINE,
         source="12345",
-        external_id="T1",
+        external_id=ticket,
     )
+
+
+def test_tickets_taken_in_before_or_repeated_are_skipped(people, catalogue):
+    operator = people["operator"]
+    taken_in(operator, "T1")
     rows = [row(catalogue, t) for t in ("T1", "T2", "T3", "T2")]
     result = case_report_many(rows=rows, actor=operator, channel=Channel.HOTLINE, source="12345")
     assert (result.created, result.existing) == (2, 2)
@@ -241,16 +246,7 @@ def test_a_ticket_taken_in_meanwhile_is_skipped_on_the_retry(people, catalogue, 
     from chuangwen.cases import bulk
 
     operator = people["operator"]
-    case_services.case_report(
-        category="B0102",
-        description="井盖缺失",
-        lat=MAOJIAN[0],
-        lng=MAOJIAN[1],
-        actor=operator,
-        channel=Channel.HOTLINE,
-        source="12345",
-        external_id="RACE",
-    )
+    taken_in(operator, "RACE")
     real = bulk.taken_tickets
     calls = []
 
