@@ -47,7 +47,6 @@ NAV_ITEMS = (
     NavItem(_("现场上报"), "cases:report", roles=REPORTER_ROLES),
     NavItem(_("回访满意度"), "cases:satisfaction", roles=SATISFACTION_ROLES),
     NavItem(_("工单导入"), "imports:list", roles=IMPORT_ROLES),
-    NavItem(_("市民随手拍"), "participation:home", roles=SATISFACTION_ROLES),
     NavItem(_("属地地图"), "territory:index"),
     NavItem(_("单位名录"), "org:unit_list"),
     NavItem(_("案件类别"), "catalog:index"),
