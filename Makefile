@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/duplicates.py
 	$(BIN)/python bench/imports.py
+	$(BIN)/python bench/evaluation.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static

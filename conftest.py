@@ -51,3 +51,11 @@ def catalogue(city):
     from chuangwen.testing.cases import build_catalogue
 
     return build_catalogue(city)
+
+
+@pytest.fixture
+def registry(city, catalogue):
+    """Point types, checklists, 12 points and two inspectors (chuangwen/testing/evaluation.py)."""
+    from chuangwen.testing.evaluation import build_registry
+
+    return build_registry(city, catalogue)

@@ -10,6 +10,7 @@ from chuangwen.accounts.auth import API_AUTH
 from chuangwen.cases.api import router as cases_router
 from chuangwen.cases.api_categories import router as categories_router
 from chuangwen.core.errors import ServiceError
+from chuangwen.evaluation.api import router as evaluation_router
 from chuangwen.org.api import router as org_router
 from chuangwen.territory.api import router as territory_router
 
@@ -32,6 +33,7 @@ api.add_router("/territory", territory_router)
 api.add_router("/org", org_router)
 api.add_router("/cases", cases_router)
 api.add_router("/categories", categories_router)
+api.add_router("/evaluation", evaluation_router)
 
 
 @api.exception_handler(Http404)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chuangwen.participation",
     "chuangwen.open311",
     "chuangwen.imports",
+    "chuangwen.evaluation",
     "chuangwen.demo",
 ]
 
@@ -249,6 +250,10 @@ OPEN311_POSTS_PER_KEY_HOUR = int(os.environ.get("OPEN311_POSTS_PER_KEY_HOUR", "1
 # Work-order imports (12345, 国测/省测): largest file and row count accepted.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+
+# --- Evaluation (测评) -------------------------------------------------------------------
+# How close (metres) an inspector's GPS must be to a point to check in without an exception.
+EVALUATION_CHECKIN_RADIUS_M = int(os.environ.get("EVALUATION_CHECKIN_RADIUS_M", "200"))
 
 # --- Notifications ----------------------------------------------------------------------
 # Where the site is reached, for links in mails and chat messages (e.g. https://cw.example.cn).

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("chuangwen.cases.urls")),
     path("notifications/", include("chuangwen.notifications.urls")),
     path("imports/", include("chuangwen.imports.urls")),
+    path("evaluation/", include("chuangwen.evaluation.urls")),
     path("open311/v2/", include("chuangwen.open311.urls")),
     path("public/", include("chuangwen.participation.urls")),
     path("api/v1/", api.urls),

@@ -311,6 +311,7 @@ def case_report(
     client_hash: str = "",
     extra: dict | None = None,
     follow_case_id: int | None = None,
+    unit_id: int | None = None,
 ) -> Intake:
     """Take in one report. A repeated ``idempotency_key`` from the same account, or a
     ticket (``source`` + ``external_id``) already taken in, returns the first case
@@ -318,7 +319,11 @@ def case_report(
 
     ``follow_case_id`` is the reporter's answer to "this looks like an existing report":
     the report is kept (with its reporter, for the callback) and merged into that case
-    at once, so the reporter follows the original."""
+    at once, so the reporter follows the original.
+
+    ``unit_id`` names the responsible unit when the reporter knows it (the owner of an
+    evaluation point): it replaces the routing rule's suggestion and, on a trusted
+    channel, the case is dispatched to it at once."""
     key = _clean_text(
         idempotency_key, field="idempotency_key", label="幂等键", required=False, limit=80
     )
@@ -354,7 +359,10 @@ def case_report(
     if chain is None or chain.deepest is None:
         raise OutsideCityError("该位置不在本市范围内,请核对坐标。", field="lat")
     deepest = chain.deepest
-    unit, rule = route_for(standard.category, deepest)
+    if unit_id is not None:
+        unit, rule = _active_unit(unit_id, label="责任单位"), None
+    else:
+        unit, rule = route_for(standard.category, deepest)
     trusted = channel in TRUSTED_CHANNELS and actor is not None
     now = clock.now()
     on_behalf = channel in THIRD_PARTY_CHANNELS
@@ -420,7 +428,11 @@ def case_report(
                     )
                 elif trusted:
                     _register(case, actor=actor, now=now, note="可信渠道上报,自动立案")
-                    if rule is not None and rule.auto_dispatch:
+                    if unit_id is not None:
+                        _dispatch(
+                            case, unit=unit, actor=None, now=now, note=f"派遣至责任单位{unit.name}"
+                        )
+                    elif rule is not None and rule.auto_dispatch:
                         _dispatch(
                             case,
                             unit=unit,

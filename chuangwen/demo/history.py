@@ -128,7 +128,7 @@ class Cast:
         return self.handlers[unit.pk]
 
 
-def _photos(rng: random.Random) -> dict[str, list[bytes]]:
+def demo_pictures(rng: random.Random) -> dict[str, list[bytes]]:
     """A few distinct pictures: cluttered scenes before, tidy ones after."""
 
     def picture(seed: int, tidy: bool) -> bytes:
@@ -161,7 +161,7 @@ class History:
         self.start = now - timedelta(days=days)
         self.cast = Cast(rng)
         self.calendar = get_calendar()
-        self.photos = _photos(rng)
+        self.photos = demo_pictures(rng)
         self.standards = list(
             CaseStandard.objects.filter(is_active=True).select_related("category")
         )
