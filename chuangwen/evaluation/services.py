@@ -701,13 +701,13 @@ def inspection_submit(
             else queryset.filter(pk__in=Inspection.objects.scoped_for(actor).values("pk"))
         )
         inspection = _locked(visible, inspection_id, "测评任务")
+        if not acts_on(actor, inspection):
+            raise PermissionDeniedError("该点位不是分配给您的测评任务。")
         if inspection.submission_key == key and inspection.status in (
             InspectionStatus.SUBMITTED,
             InspectionStatus.APPROVED,
         ):
             return inspection
-        if not acts_on(actor, inspection):
-            raise PermissionDeniedError("该点位不是分配给您的测评任务。")
         if inspection.round.status != RoundStatus.OPEN:
             raise ConflictError("该测评轮次不在进行中,不能提交。")
         if inspection.status not in (InspectionStatus.ASSIGNED, InspectionStatus.RETURNED):
