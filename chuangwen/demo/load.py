@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from chuangwen.accounts.services import user_create
+from chuangwen.evaluation import demo as evaluation_demo
+from chuangwen.evaluation.demo_rounds import seed_rounds
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Membership, Unit
 from chuangwen.org.services import membership_grant, pairing_create, unit_create
@@ -287,12 +289,17 @@ def load(
             load_catalogue(stdout=stdout)
             load_routing_rules(stdout=stdout)
             seed_public_groups(stdout=stdout)
+            evaluation_demo.seed_framework(stdout=stdout)
+            evaluation_demo.seed_point_types(stdout=stdout)
+            evaluation_demo.seed_points(stdout=stdout, seed=seed)
+            evaluation_demo.seed_inspectors(password=password)
         stdout.write(
             f"单位:{Unit.objects.count()} 个(市直部门和企事业单位 {len(DEPARTMENTS)} 个),包联关系 {pairings} 条"
         )
         created = True
     if cases:
         load_history(stdout=stdout, seed=seed, count=cases)
+        seed_rounds(stdout=stdout, seed=seed)
     return created, existing_logins()
 
 

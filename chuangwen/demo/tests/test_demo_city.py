@@ -120,8 +120,8 @@ def test_load_demo_builds_the_city(client, settings):
         CaseStandard.objects.filter(category__code="B0102").first().time_type == "emergency_hours"
     )
     assert RoutingRule.objects.filter(territory__isnull=False).exists()
-    assert Case.objects.count() == 40
-    assert CaseEvent.objects.filter(action="report").count() == 40
+    assert Case.objects.filter(evaluation_result__isnull=True).count() == 40
+    assert CaseEvent.objects.filter(action="report").count() == Case.objects.count()
     assert Case.objects.filter(status="closed").exists()
     # Citizens rated what was done for them, through the same services as the portal.
     from chuangwen.cases.models import CaseRating
@@ -133,6 +133,8 @@ def test_load_demo_builds_the_city(client, settings):
         .exists()
     )
     assert "案件历史" in text
+
+    check_demo_rounds(text)
 
     # The demo logins work.
     response = client.post(
@@ -158,3 +160,30 @@ def test_load_demo_refuses_a_weak_password_and_saves_nothing():
     with pytest.raises(CommandError, match="演示城市未加载"):
         call_command("load_demo", "--password", "123456789012", stdout=io.StringIO())
     assert not TerritoryNode.objects.exists()
+
+
+def check_demo_rounds(text: str) -> None:
+    """The seeded evaluation rounds: results that anyone can recount from the item
+    results, and one case for every failed item."""
+    from chuangwen.evaluation import selectors
+    from chuangwen.evaluation.choices import COUNTED_STATUSES, Result, RoundStatus
+    from chuangwen.evaluation.models import ItemResult, Round
+    from chuangwen.testing.evaluation import district_totals_by_sql
+
+    assert "测评:2 轮双月测评" in text
+    current = Round.objects.get(status=RoundStatus.OPEN)
+    previous = Round.objects.get(status=RoundStatus.CLOSED)
+    assert current.previous_id == previous.pk
+    districts = selectors.round_results(round_=current, level="district", user=None)
+    assert len(districts) == 4 and [d.rank for d in districts] == [1, 2, 3, 4]
+    for district in districts:
+        score, most = district_totals_by_sql(current.pk, district.code)
+        assert (district.score, district.max_points) == (score, most)
+        assert district.rate == pytest.approx(float((score - district.penalty) / most))
+        assert district.previous_rate is not None
+    failed = ItemResult.objects.filter(
+        result=Result.FAIL, inspection__status__in=COUNTED_STATUSES
+    )
+    assert failed.exists() and not failed.filter(case__isnull=True).exists()
+    assert failed.values("case").distinct().count() == failed.count()
+
