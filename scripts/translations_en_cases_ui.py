@@ -101,7 +101,7 @@ EN = {
     ),
     "抄送 %(unit)s": "copy to %(unit)s",
     # map
-    "点位": "Markers",
+    "散点": "Markers",
     "热力图": "Heat map",
     "列表": "List",
     "显示方式": "Display",

@@ -39,6 +39,22 @@ SATISFACTION_ROLES = frozenset(
 # Who takes in 12345 work orders and 国测/省测 feedback lists.
 IMPORT_ROLES = frozenset({"city_admin", "city_operator", "district_operator"})
 
+# Who follows evaluation rounds (测评): the office plans them, territories and units see
+# their results and problems.
+EVALUATION_ROLES = frozenset(
+    {
+        "city_admin",
+        "city_operator",
+        "leader",
+        "district_operator",
+        "street_operator",
+        "community_operator",
+        "unit_handler",
+    }
+)
+# Who walks the points of a round.
+FIELD_INSPECTOR_ROLES = frozenset({"inspector", "observer"})
+
 NAV_ITEMS = (
     NavItem(_("工作台"), "core:home"),
     NavItem(_("我的待办"), "cases:inbox"),
@@ -47,6 +63,8 @@ NAV_ITEMS = (
     NavItem(_("现场上报"), "cases:report", roles=REPORTER_ROLES),
     NavItem(_("回访满意度"), "cases:satisfaction", roles=SATISFACTION_ROLES),
     NavItem(_("工单导入"), "imports:list", roles=IMPORT_ROLES),
+    NavItem(_("测评"), "evaluation:round_list", roles=EVALUATION_ROLES),
+    NavItem(_("测评任务"), "evaluation:field_home", roles=FIELD_INSPECTOR_ROLES),
     NavItem(_("属地地图"), "territory:index"),
     NavItem(_("单位名录"), "org:unit_list"),
     NavItem(_("案件类别"), "catalog:index"),

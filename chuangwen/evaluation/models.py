@@ -69,7 +69,7 @@ class FrameworkEntry(models.Model):
     )
     level = models.CharField(_("层级"), max_length=12, choices=EntryLevel.choices)
     code = models.CharField(_("编号"), max_length=20)
-    name = models.CharField(_("内容"), max_length=500)
+    name = models.CharField(_("条目内容"), max_length=500)
     method = models.CharField(_("测评方法"), max_length=10, choices=Method.choices, blank=True)
     points = models.DecimalField(_("分值"), default=0, **POINTS)
     position = models.PositiveIntegerField(_("排序"), default=0)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
+from django.utils.translation import gettext
 
 from chuangwen.core import clock
 from chuangwen.core.workcalendar import get_calendar
@@ -122,7 +123,7 @@ def round_progress(*, round_: Round, user) -> Progress:
             "point__district__name",
         )
     )
-    total = ProgressRow(key=None, name="合计")
+    total = ProgressRow(key=None, name=gettext("合计"))
     by_inspector: dict[object, ProgressRow] = {}
     by_district: dict[object, ProgressRow] = {}
     planned = 0

@@ -118,7 +118,10 @@ def _check_version(row, version) -> None:
 def _inspectors(ids: Sequence[int]) -> list:
     wanted = []
     for value in ids:
-        pk = _int(value, field="inspectors", label="测评员", low=1, high=2**31)
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            raise ServiceError("所选测评员不存在。", field="inspectors") from None
         if pk not in wanted:
             wanted.append(pk)
     if not wanted:
@@ -222,7 +225,8 @@ def round_create(
         if checkin_radius_m in (None, "")
         else _int(checkin_radius_m, field="checkin_radius_m", label="签到距离", low=10, high=5000)
     )
-    if framework_id:
+    if framework_id not in (None, ""):
+        framework_id = _int(framework_id, field="framework", label="测评体系", low=1, high=2**31)
         framework = Framework.objects.filter(pk=framework_id).first()
         if framework is None:
             raise ServiceError("测评体系不存在。", field="framework")

@@ -243,7 +243,7 @@ def test_list_filters_saved_view_and_map(page, live_server, town, request):
     page.get_by_role("button", name="热力图").click()
     expect(page.locator("#case-map-all")).to_have_attribute("data-mode", "heat")
     expect(page.locator("#case-map-all canvas.leaflet-heatmap-layer")).to_have_count(1)
-    page.get_by_role("button", name="点位").click()
+    page.get_by_role("button", name="散点").click()
     page.locator("details.map-filters summary").click()
     page.select_option("#case-filters select[name=territory]", "420303")
     expect(page.locator("#case-map-all")).to_have_attribute("data-loaded", "1")
