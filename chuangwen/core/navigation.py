@@ -15,6 +15,9 @@ class NavItem:
     url_name: str
     roles: frozenset[str] | None = None  # None: every signed-in user
     staff_only: bool = False
+    # Work lists of one role (an inspector's points): shown to holders of the role only,
+    # not to a superuser who merely may see everything.
+    holders_only: bool = False
 
 
 # Who files reports in the field: the case pages offer them the phone form.
@@ -64,7 +67,7 @@ NAV_ITEMS = (
     NavItem(_("回访满意度"), "cases:satisfaction", roles=SATISFACTION_ROLES),
     NavItem(_("工单导入"), "imports:list", roles=IMPORT_ROLES),
     NavItem(_("测评"), "evaluation:round_list", roles=EVALUATION_ROLES),
-    NavItem(_("测评任务"), "evaluation:field_home", roles=FIELD_INSPECTOR_ROLES),
+    NavItem(_("测评任务"), "evaluation:field_home", roles=FIELD_INSPECTOR_ROLES, holders_only=True),
     NavItem(_("属地地图"), "territory:index"),
     NavItem(_("单位名录"), "org:unit_list"),
     NavItem(_("案件类别"), "catalog:index"),
@@ -81,7 +84,8 @@ def items_for(user, current_path: str = "") -> list[dict]:
     for item in NAV_ITEMS:
         if item.staff_only and not user.is_staff:
             continue
-        if item.roles is not None and not (user.is_superuser or roles & item.roles):
+        superuser = user.is_superuser and not item.holders_only
+        if item.roles is not None and not (superuser or roles & item.roles):
             continue
         url = reverse(item.url_name)
         matches = current_path == url if url == "/" else current_path.startswith(url)

@@ -802,7 +802,7 @@ def checklist_item_update(*, item_id: int, actor, **changes) -> ChecklistItem:
             clean[key] = _flag(changes[key])
     with transaction.atomic():
         item = (
-            ChecklistItem.objects.select_for_update()
+            ChecklistItem.objects.select_for_update(of=("self",))
             .select_related("point_type", "category", "indicator")
             .filter(pk=item_id)
             .first()
