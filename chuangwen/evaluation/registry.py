@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -35,6 +36,8 @@ from chuangwen.org.models import Unit
 from chuangwen.territory.routing import Chain, locate
 
 from .choices import EntryLevel
+from .cleaning import clean_float as _coordinate
+from .cleaning import clean_text
 from .models import ChecklistItem, FrameworkEntry, Point, PointType
 
 POINT_FIELDS = (
@@ -67,23 +70,8 @@ MAX_POSITION = 99999
 
 
 # -- checks shared by the services and the import ----------------------------------------
-def _text(value, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
-    if required and not text:
-        raise ServiceError(f"请填写{label}。", field=field)
-    if len(text) > limit:
-        raise ServiceError(f"{label}不能超过 {limit} 个字。", field=field)
-    return text
-
-
-def _coordinate(value, *, field: str, label: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ServiceError(f"{label}必须是数字。", field=field) from None
-    if not math.isfinite(number):
-        raise ServiceError(f"{label}必须是数字。", field=field)
-    return number
+# Registry fields are required unless a caller says otherwise.
+_text = partial(clean_text, required=True)
 
 
 def _id(value, *, field: str, label: str) -> int | None:

@@ -39,6 +39,8 @@ from .choices import (
     RoundStatus,
     SubjectLevel,
 )
+from .cleaning import clean_float as _float
+from .cleaning import clean_text as _text
 from .models import (
     ChecklistItem,
     Framework,
@@ -60,15 +62,6 @@ MAX_OCCURRENCES = 999
 
 
 # -- helpers -------------------------------------------------------------------------------
-def _text(value, *, field: str, label: str, limit: int, required: bool = False) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
-    if required and not text:
-        raise ServiceError(f"请填写{label}。", field=field)
-    if len(text) > limit:
-        raise ServiceError(f"{label}不能超过 {limit} 个字。", field=field)
-    return text
-
-
 def _date(value, *, field: str, label: str) -> date:
     if isinstance(value, date):
         return value
@@ -85,16 +78,6 @@ def _int(value, *, field: str, label: str, low: int, high: int) -> int:
         raise ServiceError(f"{label}必须是整数。", field=field) from None
     if not low <= number <= high:
         raise ServiceError(f"{label}应在 {low} 到 {high} 之间。", field=field)
-    return number
-
-
-def _float(value, *, field: str, label: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ServiceError(f"{label}必须是数字。", field=field) from None
-    if number != number or abs(number) == float("inf"):
-        raise ServiceError(f"{label}必须是数字。", field=field)
     return number
 
 

@@ -508,32 +508,29 @@ def _board_refusal(request, round_, error: ServiceError, **extra):
     return render(request, "evaluation/round_detail.html", context, status=error.status_code)
 
 
-@login_required
-@require_POST
-def round_start(request, pk: int):
+def _round_step(request, pk: int, step, done: str):
+    """Start or close a round from its board: the service decides, the board shows why not."""
     round_ = selectors.round_get(user=request.user, round_id=pk)
     try:
-        round_ = services.round_start(
+        round_ = step(
             round_id=round_.pk, actor=request.user, version=_int(request.POST.get("version"))
         )
     except ServiceError as exc:
         return _board_refusal(request, round_, exc)
-    messages.success(request, _("测评已开始,测评员已收到任务通知。"))
+    messages.success(request, done)
     return redirect("evaluation:round_detail", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_start(request, pk: int):
+    return _round_step(request, pk, services.round_start, _("测评已开始,测评员已收到任务通知。"))
 
 
 @login_required
 @require_POST
 def round_close(request, pk: int):
-    round_ = selectors.round_get(user=request.user, round_id=pk)
-    try:
-        round_ = services.round_close(
-            round_id=round_.pk, actor=request.user, version=_int(request.POST.get("version"))
-        )
-    except ServiceError as exc:
-        return _board_refusal(request, round_, exc)
-    messages.success(request, _("测评已结束。"))
-    return redirect("evaluation:round_detail", pk=round_.pk)
+    return _round_step(request, pk, services.round_close, _("测评已结束。"))
 
 
 @login_required
