@@ -28,6 +28,7 @@ from chuangwen.core.xlsx import (
     Sheet,
     apply_rows,
     flag_duplicates,
+    number_cell,
     parse_decimal,
     parse_int,
     parse_text,
@@ -824,10 +825,6 @@ def catalog_import(*, upload, actor, skip_bad_rows: bool = False) -> ImportRepor
         ) from None
 
 
-def _number(value: Decimal):
-    return int(value) if value == value.to_integral_value() else value
-
-
 def _export_rows():
     family = {kind.value: word for word, kind in FAMILY_WORDS.items()}
     time_words = {kind.value: word for word, kind in TIME_TYPE_WORDS.items()}
@@ -850,7 +847,7 @@ def _export_rows():
             s.code,
             s.condition,
             time_words[s.time_type],
-            _number(s.time_value),
+            number_cell(s.time_value),
             s.close_condition,
             unit_words.get(s.unit_kind, ""),
             minor.duplicate_radius_m,

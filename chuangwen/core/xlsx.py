@@ -474,6 +474,11 @@ def display_width(value: object) -> int:
     )
 
 
+def number_cell(value: Decimal):
+    """A decimal for a spreadsheet cell: whole numbers as integers, so 5 is not 5.00."""
+    return int(value) if value == value.to_integral_value() else value
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""

@@ -33,6 +33,7 @@ from chuangwen.core.xlsx import (
     Sheet,
     apply_rows,
     flag_duplicates,
+    number_cell,
     parse_choice,
     parse_text,
     read_rows,
@@ -41,6 +42,7 @@ from chuangwen.core.xlsx import (
 
 from .choices import PARENT_LEVEL, EntryLevel, FrameworkKind, Method, SubjectLevel
 from .models import ChecklistItem, Framework, FrameworkEntry, NegativeItem, Round
+from .scoring import points_text
 
 CYCLE_YEARS = 3
 FIRST_YEAR, LAST_YEAR = 2000, 2099
@@ -401,15 +403,6 @@ def framework_import(
         ) from None
 
 
-def _number(value: Decimal):
-    return int(value) if value == value.to_integral_value() else value
-
-
-def points_text(value) -> str:
-    """Points as people write them: 5, 2.5, 13.75 (never 5.00 or 1E+1)."""
-    return format(Decimal(value).normalize(), "f") if value else "0"
-
-
 NOTES = (
     "一个工作簿两个工作表:“测评体系”和“负面清单”;本“填写说明”工作表不导入。",
     "“测评体系”每行一个条目,四个层级自上而下:测评项目 → 测评内容 → 测评指标 → 测评标准。",
@@ -450,11 +443,11 @@ def framework_export(framework: Framework) -> bytes:
                 parent,
                 e.name,
                 _WORD_OF_METHOD.get(e.method, ""),
-                _number(e.points),
+                number_cell(e.points),
             )
 
     negatives = [
-        (n.code, n.text, _number(n.penalty), _WORD_OF_SUBJECT.get(n.subject_level, "区县"))
+        (n.code, n.text, number_cell(n.penalty), _WORD_OF_SUBJECT.get(n.subject_level, "区县"))
         for n in framework.negatives.order_by("position", "id")
     ]
     return write_workbook(

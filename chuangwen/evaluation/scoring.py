@@ -128,3 +128,10 @@ def rank(subjects: list[Subject]) -> list[Subject]:
             previous_rank, previous_rate = position, subject.rate
         subject.rank = previous_rank
     return ordered
+
+
+def points_text(value) -> str:
+    """Points as people write them: 5, 2.5, 13.75 (never 5.00, 1E+1 or -0)."""
+    if not value:
+        return "0"
+    return format(Decimal(str(value)).normalize(), "f")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import timedelta
-from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
@@ -33,6 +32,7 @@ from chuangwen.territory.selectors import scope_roots
 from .. import selectors, services
 from ..choices import InspectionStatus, ReinspectionStatus, Result, RoundStatus
 from ..models import ItemResult
+from ..scoring import points_text
 
 EDITABLE = (InspectionStatus.ASSIGNED, InspectionStatus.RETURNED)
 
@@ -55,12 +55,6 @@ def _json_login_required(view):
 
 def _refusal(error: ServiceError) -> JsonResponse:
     return JsonResponse({"error": error.message, "field": error.field}, status=error.status_code)
-
-
-def _points(value) -> str:
-    """10.00 → "10", 2.50 → "2.5": how points are written on a checklist."""
-    text = format(Decimal(str(value)).normalize(), "f")
-    return text if text != "-0" else "0"
 
 
 def _photo_src() -> str:
@@ -97,8 +91,8 @@ def _recorded(inspection) -> list[dict]:
                 "result": row.result,
                 "result_label": row.get_result_display(),
                 "occurrences": row.occurrences,
-                "deduction": _points(row.deduction),
-                "max": _points(row.item.max_points),
+                "deduction": points_text(row.deduction),
+                "max": points_text(row.item.max_points),
                 "note": row.note,
                 "photos": [src.replace("{id}", str(p.pk)) for p in row.photos.all()],
                 "case": row.case,
@@ -259,8 +253,8 @@ def field_inspect(request, pk: int):
         form = selectors.inspection_form(inspection)
         for section in form["sections"]:
             for item in section["items"]:
-                item["max_text"] = _points(item["max"])
-                item["deduction_text"] = _points(item["deduction"])
+                item["max_text"] = points_text(item["max"])
+                item["deduction_text"] = points_text(item["deduction"])
         form["photo_src"] = _photo_src()
         form["photo_max_bytes"] = settings.PHOTO_MAX_BYTES
         context.update(
@@ -275,8 +269,8 @@ def field_inspect(request, pk: int):
     context.update(
         counted=counted,
         sections=_recorded(inspection) if counted else [],
-        score=_points(inspection.score),
-        max=_points(inspection.max_points),
+        score=points_text(inspection.score),
+        max=points_text(inspection.max_points),
         rate=f"{inspection.score_rate:.1%}" if inspection.score_rate is not None else "",
     )
     return render(request, "evaluation/field_result.html", context)

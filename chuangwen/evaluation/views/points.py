@@ -25,6 +25,7 @@ from chuangwen.territory.selectors import feature, scope_roots
 
 from .. import registry
 from .. import registry_selectors as selectors
+from ..scoring import points_text
 
 PAGE_SIZE = 50
 MAP_LIMIT = 5000
@@ -478,8 +479,8 @@ def pointtype_item_edit(request, pk: int):
         values = {
             "section": item.section,
             "text": item.text,
-            "max_points": f"{item.max_points.normalize():f}",
-            "deduction": f"{item.deduction.normalize():f}",
+            "max_points": points_text(item.max_points),
+            "deduction": points_text(item.deduction),
             "category": item.category.code,
             "indicator": str(item.indicator_id or ""),
             "evidence_required": item.evidence_required,
