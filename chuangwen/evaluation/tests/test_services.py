@@ -503,3 +503,37 @@ def test_sweep_follows_a_postponed_deadline_and_reminds_once(problem):
     assert services.reinspections_sweep(now=on_the_day) == (0, 0)
     notice = Notification.objects.get(kind="evaluation.reinspection_due")
     assert notice.recipient_id == problem.inspector_id
+
+
+@pytest.mark.parametrize("role, unit", NON_PLANNERS)
+@pytest.mark.parametrize("step", ["start", "close", "discard", "reassign", "rescore"])
+def test_round_steps_are_for_the_city_office(city, registry, admin, open_round, role, unit, step):
+    actor = city.user(role, unit)
+    draft = plan(registry, admin)
+    inspection = inspection_at(open_round, "ROAD-420302001001")
+    calls = {
+        "start": lambda: services.round_start(round_id=draft.pk, actor=actor),
+        "close": lambda: services.round_close(round_id=open_round.pk, actor=actor),
+        "discard": lambda: services.round_discard(round_id=draft.pk, actor=actor),
+        "reassign": lambda: services.inspection_reassign(
+            inspection_id=inspection.pk, inspector_id=registry.inspectors[1].pk, actor=actor
+        ),
+        "rescore": lambda: services.round_rescore(round_id=open_round.pk, actor=actor),
+    }
+    with pytest.raises(PermissionDeniedError):
+        calls[step]()
+    draft.refresh_from_db()
+    open_round.refresh_from_db()
+    assert (draft.status, open_round.status) == (RoundStatus.DRAFT, RoundStatus.OPEN)
+
+
+def test_round_steps_refuse_a_stale_version_and_unknown_rounds(admin, open_round):
+    with pytest.raises(ConflictError, match="刷新"):
+        services.round_close(round_id=open_round.pk, actor=admin, version=open_round.version - 1)
+    with pytest.raises(ServiceError, match="不存在"):
+        services.round_start(round_id=999999, actor=admin)
+    with pytest.raises(ServiceError) as error:
+        services.inspection_reassign(
+            inspection_id=open_round.inspections.first().pk, inspector_id="x", actor=admin
+        )
+    assert error.value.message == "所选测评员不存在。"
