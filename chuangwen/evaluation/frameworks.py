@@ -591,3 +591,9 @@ def framework_list() -> list[FrameworkSummary]:
         FrameworkSummary(f, levels.get(f.pk, {}), negatives.get(f.pk, 0), rounds.get(f.pk, 0))
         for f in frameworks
     ]
+
+
+def framework_by_cycle(*, kind: str, cycle_start: int) -> Framework | None:
+    """The edition of ``kind`` whose cycle starts in ``cycle_start`` (at most one: kind and
+    start are unique together), or None."""
+    return Framework.objects.filter(kind=kind, cycle_start=cycle_start).first()

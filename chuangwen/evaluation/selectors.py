@@ -11,33 +11,42 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext
 
+from chuangwen.cases.choices import PhotoKind
+from chuangwen.cases.choices import Status as CaseStatus
 from chuangwen.core import clock
+from chuangwen.core.scoping import VIEW, path_q, scope_for
 from chuangwen.core.workcalendar import get_calendar
-from chuangwen.org.models import Unit
+from chuangwen.org.choices import Role
+from chuangwen.org.models import Membership, Unit
 from chuangwen.territory.models import TerritoryNode
 
 from .choices import (
     COUNTED_STATUSES,
+    FrameworkKind,
     InspectionStatus,
     ReinspectionStatus,
+    Result,
     RoundStatus,
     SubjectLevel,
 )
 from .models import (
+    Framework,
     Inspection,
     ItemResult,
+    NegativeItem,
     Penalty,
     Point,
     PointType,
     Reinspection,
     Round,
     RoundItem,
+    SamplingRule,
 )
-from .permissions import plans_rounds
+from .permissions import INSPECTOR_ROLES, plans_rounds
 from .scoring import Subject, rank, rollup
 
 RESULT_LEVELS = (
@@ -58,10 +67,19 @@ LEVEL_FIELD = {
     SubjectLevel.UNIT: "point__unit_id",
 }
 OPEN_WORK = (InspectionStatus.ASSIGNED, InspectionStatus.RETURNED)
+# The territory levels a negative-list penalty may fall on; units are the other kind.
+PENALTY_TERRITORY_LEVELS = (SubjectLevel.DISTRICT, SubjectLevel.STREET, SubjectLevel.COMMUNITY)
 
 
 def today():
     return clock.now().astimezone(get_calendar().tz).date()
+
+
+def _int(value) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
 
 
 # -- rounds --------------------------------------------------------------------------------
@@ -82,6 +100,200 @@ def inspections_in(round_: Round, user) -> QuerySet[Inspection]:
     """The round's inspections the user may see (``user=None``: the system, all of them)."""
     queryset = Inspection.objects.all() if user is None else Inspection.objects.scoped_for(user)
     return queryset.filter(round=round_)
+
+
+def round_counts(*, user, round_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Round id → (inspections, counted inspections) among those the user may see: the
+    progress column of the round list. Rounds without any visible inspection are absent."""
+    rows = (
+        Inspection.objects.scoped_for(user)
+        .filter(round_id__in=round_ids)
+        .values("round_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status__in=COUNTED_STATUSES)))
+    )
+    return {r["round_id"]: (r["total"], r["done"]) for r in rows}
+
+
+def round_rules(*, round_: Round) -> QuerySet[SamplingRule]:
+    """The sampling rules the round was drawn with, with their point types."""
+    return round_.rules.select_related("point_type")
+
+
+def round_negatives(*, round_: Round) -> list[NegativeItem]:
+    """The negative list of the round's framework: what a penalty may be recorded for
+    (none when the round follows no framework)."""
+    if not round_.framework_id:
+        return []
+    return list(NegativeItem.objects.filter(framework_id=round_.framework_id))
+
+
+def round_penalties(*, round_: Round, user) -> QuerySet[Penalty]:
+    """The round's penalties on subjects inside the user's scope: a territory in one of
+    their subtrees, or one of their units."""
+    rows = Penalty.objects.filter(round=round_).select_related(
+        "negative", "territory", "unit", "recorded_by"
+    )
+    scope = scope_for(user).for_action(VIEW)
+    if scope.citywide:
+        return rows
+    return rows.filter(path_q("territory__path", scope.paths) | Q(unit_id__in=scope.unit_ids))
+
+
+def round_districts(*, round_: Round, user) -> list[tuple[int, str]]:
+    """(id, name) of the districts holding the round's points the user may see, in code
+    order: the district filter of the board and of the 问题清单."""
+    rows = (
+        inspections_in(round_, user)
+        .exclude(point__district__isnull=True)
+        .values_list("point__district_id", "point__district__name", "point__district__code")
+        .distinct()
+    )
+    return [(pk, name) for pk, name, _code in sorted(set(rows), key=lambda r: r[2])]
+
+
+def round_inspectors(*, round_: Round, user) -> list[tuple[int, str]]:
+    """(id, name) of the inspectors assigned to the round's inspections the user may see,
+    by name: the inspector filter of the board."""
+    rows = (
+        inspections_in(round_, user)
+        .exclude(inspector__isnull=True)
+        .values_list("inspector_id", "inspector__full_name", "inspector__username")
+    )
+    return sorted(
+        {(pk, full_name or username) for pk, full_name, username in rows}, key=lambda r: r[1]
+    )
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the progress board's table is narrowed to; anything unrecognised is ignored."""
+
+    status: str = ""  # an InspectionStatus value
+    inspector: int | None = None
+    district: int | None = None
+    today: bool = False  # planned for today and still to be done
+
+    @classmethod
+    def from_params(cls, params) -> BoardFilter:
+        status = params.get("status")
+        return cls(
+            status=status if status in InspectionStatus.values else "",
+            inspector=_int(params.get("inspector")),
+            district=_int(params.get("district")),
+            today=params.get("today") == "1",
+        )
+
+    def apply(self, inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
+        if self.status:
+            inspections = inspections.filter(status=self.status)
+        if self.inspector:
+            inspections = inspections.filter(inspector_id=self.inspector)
+        if self.district:
+            inspections = inspections.filter(point__district_id=self.district)
+        if self.today:
+            inspections = inspections.filter(planned_on=today(), status__in=OPEN_WORK)
+        return inspections
+
+
+def round_inspection_list(*, round_: Round, user, filters: BoardFilter) -> QuerySet[Inspection]:
+    """The board's table: the round's inspections in the user's scope under ``filters``,
+    day by day, each inspector's along their route."""
+    return (
+        filters.apply(inspections_in(round_, user))
+        .select_related(
+            "point", "point__point_type", "point__district", "point__street", "inspector"
+        )
+        .order_by("planned_on", "inspector_id", "route_order", "pk")
+    )
+
+
+# -- planning ------------------------------------------------------------------------------
+# A round is planned by the city office, city-wide: these reads are for planners only and
+# are not narrowed by scope; the views check ``plans_rounds`` before using them.
+def sampling_point_types() -> QuerySet[PointType]:
+    """The active point types, each with its number of active points (``active_points``):
+    the rows of the planning form's sampling table."""
+    return PointType.objects.filter(is_active=True).annotate(
+        active_points=Count("points", filter=Q(points__is_active=True))
+    )
+
+
+def framework_options() -> QuerySet[Framework]:
+    """Every framework edition a round may follow."""
+    return Framework.objects.all()
+
+
+def current_framework() -> Framework | None:
+    """The edition a round follows when none is chosen, the same choice ``round_create``
+    makes: the current 典范城市 edition, else any current one."""
+    return (
+        Framework.objects.filter(is_current=True, kind=FrameworkKind.MODEL_CITY).first()
+        or Framework.objects.filter(is_current=True).first()
+    )
+
+
+def active_point_ids(*, codes: Iterable[str]) -> dict[str, int]:
+    """Code → id of the active points among ``codes``; unknown or inactive codes are absent."""
+    return dict(
+        Point.objects.filter(code__in=list(codes), is_active=True).values_list("code", "pk")
+    )
+
+
+def inspector_groups() -> list[dict]:
+    """Everyone who may be sent to inspect, grouped by role (inspectors, then observers;
+    empty groups left out), each with the visits they still have to make in rounds planned
+    or under way (``open``), so the planner spreads the load. Three queries."""
+    memberships = (
+        Membership.objects.filter(role__in=INSPECTOR_ROLES, is_active=True, user__is_active=True)
+        .select_related("user", "unit")
+        .order_by("user__full_name", "user__username", "pk")
+    )
+    workload = dict(
+        Inspection.objects.filter(
+            status__in=OPEN_WORK,
+            round__status__in=(RoundStatus.DRAFT, RoundStatus.OPEN),
+            inspector__isnull=False,
+        )
+        .values("inspector_id")
+        .annotate(n=Count("pk"))
+        .values_list("inspector_id", "n")
+    )
+    groups: dict[str, list[dict]] = {role: [] for role in (Role.INSPECTOR, Role.OBSERVER)}
+    seen: set[int] = set()
+    # An inspector who is also an observer is listed once, among the inspectors.
+    for membership in sorted(memberships, key=lambda m: m.role != Role.INSPECTOR):
+        user = membership.user
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        groups[membership.role].append(
+            {
+                "id": user.pk,
+                "name": str(user),
+                "unit": membership.unit.name,
+                "open": workload.get(user.pk, 0),
+            }
+        )
+    return [
+        {"role": role, "label": Role(role).label, "people": people}
+        for role, people in groups.items()
+        if people
+    ]
+
+
+def penalty_territories() -> dict[str, list[TerritoryNode]]:
+    """The districts, streets and communities a penalty may fall on, by level (every level
+    of ``PENALTY_TERRITORY_LEVELS`` present, possibly empty), each in path order."""
+    by_level: dict[str, list[TerritoryNode]] = {level: [] for level in PENALTY_TERRITORY_LEVELS}
+    nodes = TerritoryNode.objects.filter(level__in=PENALTY_TERRITORY_LEVELS).order_by("path")
+    for node in nodes.only("pk", "name", "code", "level"):
+        by_level[node.level].append(node)
+    return by_level
+
+
+def penalty_units() -> QuerySet[Unit]:
+    """The active units a penalty may fall on, by kind and name."""
+    return Unit.objects.filter(is_active=True).order_by("kind", "name").only("pk", "name", "kind")
 
 
 @dataclass
@@ -259,6 +471,34 @@ def round_problems(*, round_: Round, user) -> QuerySet[ItemResult]:
     )
 
 
+@dataclass(frozen=True)
+class ProblemFilter:
+    """What the 问题清单 is narrowed to; anything unrecognised is ignored."""
+
+    district: int | None = None
+    status: str = ""  # a case Status value
+
+    @classmethod
+    def from_params(cls, params) -> ProblemFilter:
+        status = params.get("status")
+        return cls(
+            district=_int(params.get("district")),
+            status=status if status in CaseStatus.values else "",
+        )
+
+    def apply(self, rows: QuerySet[ItemResult]) -> QuerySet[ItemResult]:
+        if self.district:
+            rows = rows.filter(inspection__point__district_id=self.district)
+        if self.status:
+            rows = rows.filter(case__status=self.status)
+        return rows
+
+
+def round_problem_list(*, round_: Round, user, filters: ProblemFilter) -> QuerySet[ItemResult]:
+    """The round's 问题清单 in the user's scope (as ``round_problems``) under ``filters``."""
+    return filters.apply(round_problems(round_=round_, user=user))
+
+
 # -- inspections ---------------------------------------------------------------------------
 def inspection_get(*, user, inspection_id) -> Inspection:
     inspection = (
@@ -272,6 +512,51 @@ def inspection_get(*, user, inspection_id) -> Inspection:
     ):
         raise Http404("测评任务不存在")
     return inspection
+
+
+@dataclass(frozen=True)
+class CheckedItem:
+    """One line of an inspection's checklist: the frozen item and what was found (None:
+    nothing on record)."""
+
+    item: RoundItem
+    result: ItemResult | None
+
+
+def inspection_sections(
+    *, inspection: Inspection, recorded_only: bool = False
+) -> list[tuple[str, list[CheckedItem]]]:
+    """The inspection's checklist by section, in checklist order, each item with its result
+    (its case and photos loaded). By default every item of the round's frozen checklist for
+    the point's type, answered or not (the office's page shows what is missing);
+    ``recorded_only``: only the results on record, which is what the inspector submitted
+    even if the point's type has changed since. Two queries, three with the checklist."""
+    results = list(
+        inspection.results.select_related("item", "case")
+        .prefetch_related("photos")
+        .order_by("item__position", "item_id")
+    )
+    if recorded_only:
+        lines = [CheckedItem(item=r.item, result=r) for r in results]
+    else:
+        by_item = {r.item_id: r for r in results}
+        items = RoundItem.objects.filter(
+            round_id=inspection.round_id, point_type_id=inspection.point.point_type_id
+        ).order_by("position", "id")
+        lines = [CheckedItem(item=item, result=by_item.get(item.pk)) for item in items]
+    sections: dict[str, list[CheckedItem]] = {}
+    for line in lines:
+        sections.setdefault(line.item.section, []).append(line)
+    return list(sections.items())
+
+
+def inspection_case_codes(*, inspection: Inspection) -> list[str]:
+    """The codes of the cases the inspection's failed items opened, in checklist order."""
+    return list(
+        ItemResult.objects.filter(inspection=inspection, result=Result.FAIL, case__isnull=False)
+        .order_by("item__position", "item_id")
+        .values_list("case__code", flat=True)
+    )
 
 
 def field_inspections(user) -> QuerySet[Inspection]:
@@ -306,6 +591,24 @@ def reinspection_get(*, user, reinspection_id) -> Reinspection:
     ):
         raise Http404("复查任务不存在")
     return reinspection
+
+
+@dataclass(frozen=True)
+class ReinspectionPhotos:
+    """Photo ids a 复查 shows side by side."""
+
+    before: list[int]  # the failure's evidence
+    after: list[int]  # the responsible unit's after-photos on the case
+    done: list[int]  # the re-inspection's own
+
+
+def reinspection_photos(*, reinspection: Reinspection) -> ReinspectionPhotos:
+    """The photos of a 复查 task (got through ``reinspection_get``): before, after, done."""
+    return ReinspectionPhotos(
+        before=[p.pk for p in reinspection.result.photos.all()],
+        after=[p.pk for p in reinspection.case.photos.filter(kind=PhotoKind.AFTER)],
+        done=[p.pk for p in reinspection.photos.all()],
+    )
 
 
 def inspection_form(inspection: Inspection) -> dict:

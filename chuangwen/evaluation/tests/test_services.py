@@ -417,8 +417,11 @@ def test_only_the_city_office_records_penalties(city, open_round, negative, role
 # -- re-inspection ---------------------------------------------------------------------------
 @pytest.fixture
 def problem(open_round):
+    # Submitted on a fixed working day, so the case's deadline and the 复查 day do not
+    # depend on the day the tests run.
     inspection = inspection_at(open_round, "ROAD-420302001001")
-    submit(inspection, answers(inspection, fail=(0,)))
+    with clock.at(at(2026, 11, 2, 10, 0)):
+        submit(inspection, answers(inspection, fail=(0,)))
     return ItemResult.objects.get(inspection=inspection, result="fail").reinspection
 
 
@@ -488,9 +491,10 @@ def test_sweep_follows_a_postponed_deadline_and_reminds_once(problem):
     from chuangwen.cases.services import case_postpone, case_postpone_decide
 
     case = problem.case
-    case_sign(case_id=case.pk, actor=None)
-    case_postpone(case_id=case.pk, actor=None, value=3, note="需要采购材料")
-    case_postpone_decide(case_id=case.pk, actor=None, approve=True)
+    with clock.at(at(2026, 11, 2, 11, 0)):
+        case_sign(case_id=case.pk, actor=None)
+        case_postpone(case_id=case.pk, actor=None, value=16, note="需要采购材料")
+        case_postpone_decide(case_id=case.pk, actor=None, approve=True)
     case.refresh_from_db()
     new_day = case.deadline.astimezone(get_calendar().tz).date() + timedelta(days=1)
     assert new_day > problem.due_on

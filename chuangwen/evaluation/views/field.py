@@ -25,13 +25,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chuangwen.cases import services as case_services
-from chuangwen.cases.choices import PhotoKind
 from chuangwen.core.errors import ServiceError
 from chuangwen.territory.selectors import scope_roots
 
 from .. import selectors, services
 from ..choices import InspectionStatus, ReinspectionStatus, Result, RoundStatus
-from ..models import ItemResult
 from ..scoring import points_text
 
 EDITABLE = (InspectionStatus.ASSIGNED, InspectionStatus.RETURNED)
@@ -66,39 +64,29 @@ def _outline_urls(user) -> list[str]:
     return [reverse("territory:children_geojson", args=[n.code]) for n in scope_roots(user=user)]
 
 
-def _cases_of(inspection) -> list[str]:
-    return list(
-        ItemResult.objects.filter(inspection=inspection, result=Result.FAIL, case__isnull=False)
-        .order_by("item__position", "item_id")
-        .values_list("case__code", flat=True)
-    )
-
-
 def _recorded(inspection) -> list[dict]:
     """The results on record, by section, for the read-only view."""
-    rows = (
-        ItemResult.objects.filter(inspection=inspection)
-        .select_related("item", "case")
-        .prefetch_related("photos")
-        .order_by("item__position", "item_id")
-    )
     src = _photo_src()
-    sections: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        sections[row.item.section].append(
-            {
-                "text": row.item.text,
-                "result": row.result,
-                "result_label": row.get_result_display(),
-                "occurrences": row.occurrences,
-                "deduction": points_text(row.deduction),
-                "max": points_text(row.item.max_points),
-                "note": row.note,
-                "photos": [src.replace("{id}", str(p.pk)) for p in row.photos.all()],
-                "case": row.case,
-            }
-        )
-    return [{"name": name, "rows": items} for name, items in sections.items()]
+    return [
+        {
+            "name": name,
+            "rows": [
+                {
+                    "text": line.item.text,
+                    "result": line.result.result,
+                    "result_label": line.result.get_result_display(),
+                    "occurrences": line.result.occurrences,
+                    "deduction": points_text(line.result.deduction),
+                    "max": points_text(line.item.max_points),
+                    "note": line.result.note,
+                    "photos": [src.replace("{id}", str(p.pk)) for p in line.result.photos.all()],
+                    "case": line.result.case,
+                }
+                for line in lines
+            ],
+        }
+        for name, lines in selectors.inspection_sections(inspection=inspection, recorded_only=True)
+    ]
 
 
 def _labels() -> dict[str, str]:
@@ -332,7 +320,7 @@ def field_submit(request, pk: int):
             "score": str(inspection.score),
             "max": str(inspection.max_points),
             "failed": inspection.failed_count,
-            "cases": _cases_of(inspection),
+            "cases": selectors.inspection_case_codes(inspection=inspection),
             "url": reverse("evaluation:field_inspect", args=[inspection.pk]),
         }
     )
@@ -391,6 +379,7 @@ def field_reinspect(request, pk: int):
     result = task.result
     src = _photo_src()
     case = task.case
+    photos = selectors.reinspection_photos(reinspection=task)
     return render(
         request,
         "evaluation/field_reinspect.html",
@@ -400,11 +389,9 @@ def field_reinspect(request, pk: int):
             "result": result,
             "point": result.inspection.point,
             "pending": task.status == ReinspectionStatus.PENDING,
-            "before_photos": [src.replace("{id}", str(p.pk)) for p in result.photos.all()],
-            "after_photos": [
-                src.replace("{id}", str(p.pk)) for p in case.photos.filter(kind=PhotoKind.AFTER)
-            ],
-            "done_photos": [src.replace("{id}", str(p.pk)) for p in task.photos.all()],
+            "before_photos": [src.replace("{id}", str(i)) for i in photos.before],
+            "after_photos": [src.replace("{id}", str(i)) for i in photos.after],
+            "done_photos": [src.replace("{id}", str(i)) for i in photos.done],
             "values": values,
             "photo_ids": photo_ids,
             "kept_photos": [(i, src.replace("{id}", str(i))) for i in photo_ids],

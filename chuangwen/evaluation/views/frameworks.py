@@ -129,9 +129,9 @@ def framework_import(request):
         )
     context["report"] = report
     if report.applied:
-        context["framework"] = Framework.objects.filter(
+        context["framework"] = frameworks.framework_by_cycle(
             kind=posted["kind"], cycle_start=int(posted["cycle_start"])
-        ).first()
+        )
     return render(request, "evaluation/framework_import.html", context)
 
 

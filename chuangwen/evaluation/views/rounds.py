@@ -10,7 +10,7 @@ with the status code the service chose."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,24 +27,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chuangwen.cases.choices import Status as CaseStatus
 from chuangwen.core.errors import ServiceError
-from chuangwen.core.scoping import EXPORT, VIEW, path_q, scope_for
+from chuangwen.core.scoping import EXPORT, scope_for
 from chuangwen.core.xlsx import Sheet, write_workbook, xlsx_response
-from chuangwen.org.choices import Role, UnitKind
-from chuangwen.org.models import Membership, Unit
-from chuangwen.territory.models import TerritoryNode
+from chuangwen.org.choices import UnitKind
 from chuangwen.territory.selectors import scope_roots
 
 from .. import selectors, services
-from ..choices import (
-    COUNTED_STATUSES,
-    FrameworkKind,
-    InspectionStatus,
-    RoundKind,
-    RoundStatus,
-    SubjectLevel,
-)
-from ..models import Framework, Inspection, NegativeItem, Penalty, Point, PointType, RoundItem
-from ..permissions import INSPECTOR_ROLES, plans_rounds
+from ..choices import COUNTED_STATUSES, InspectionStatus, RoundKind, RoundStatus, SubjectLevel
+from ..permissions import plans_rounds
 
 PAGE_SIZE = 50
 ROUND_PAGE_SIZE = 30
@@ -88,7 +77,6 @@ LEVEL_LABELS = {
     SubjectLevel.POINT_TYPE: gettext_lazy("点位类型"),
     SubjectLevel.POINT: gettext_lazy("点位"),
 }
-PENALTY_TERRITORY_LEVELS = (SubjectLevel.DISTRICT, SubjectLevel.STREET, SubjectLevel.COMMUNITY)
 
 
 # -- small helpers ---------------------------------------------------------------------------
@@ -152,110 +140,45 @@ def _level(request) -> str:
     return level if level in selectors.RESULT_LEVELS else SubjectLevel.DISTRICT
 
 
-# -- UI-only reads ---------------------------------------------------------------------------
+# -- choices the forms offer -----------------------------------------------------------------
 def _inspector_groups(chosen: set[str] | None = None) -> list[dict]:
-    """Everyone who may be sent to inspect, grouped by role, each with the visits they
-    still have to make in rounds planned or under way, so the planner spreads the load."""
+    """The people who may be sent to inspect, by role, each ticked when ``chosen`` (ids as
+    the form posts them) names them."""
     chosen = chosen or set()
-    memberships = (
-        Membership.objects.filter(role__in=INSPECTOR_ROLES, is_active=True, user__is_active=True)
-        .select_related("user", "unit")
-        .order_by("user__full_name", "user__username", "pk")
-    )
-    workload = dict(
-        Inspection.objects.filter(
-            status__in=selectors.OPEN_WORK,
-            round__status__in=(RoundStatus.DRAFT, RoundStatus.OPEN),
-            inspector__isnull=False,
-        )
-        .values("inspector_id")
-        .annotate(n=Count("pk"))
-        .values_list("inspector_id", "n")
-    )
-    groups = {role: [] for role in (Role.INSPECTOR, Role.OBSERVER)}
-    seen: set[int] = set()
-    # An inspector who is also an observer is listed once, among the inspectors.
-    for membership in sorted(memberships, key=lambda m: m.role != Role.INSPECTOR):
-        user = membership.user
-        if user.pk in seen:
-            continue
-        seen.add(user.pk)
-        groups[membership.role].append(
-            {
-                "id": user.pk,
-                "name": str(user),
-                "unit": membership.unit.name,
-                "open": workload.get(user.pk, 0),
-                "checked": str(user.pk) in chosen,
-            }
-        )
-    return [
-        {"role": role, "label": Role(role).label, "people": people}
-        for role, people in groups.items()
-        if people
-    ]
+    groups = selectors.inspector_groups()
+    for group in groups:
+        for person in group["people"]:
+            person["checked"] = str(person["id"]) in chosen
+    return groups
 
 
 def _inspector_options() -> list[dict]:
     return [person for group in _inspector_groups() for person in group["people"]]
 
 
-def _point_types():
-    return PointType.objects.filter(is_active=True).annotate(
-        active_points=Count("points", filter=Q(points__is_active=True))
-    )
-
-
-def _current_framework_id() -> int | None:
-    # The same choice round_create makes when none is given.
-    current = (
-        Framework.objects.filter(is_current=True, kind=FrameworkKind.MODEL_CITY).first()
-        or Framework.objects.filter(is_current=True).first()
-    )
-    return current.pk if current else None
-
-
-def _round_counts(user, round_ids) -> dict[int, tuple[int, int]]:
-    rows = (
-        Inspection.objects.scoped_for(user)
-        .filter(round_id__in=round_ids)
-        .values("round_id")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status__in=COUNTED_STATUSES)))
-    )
-    return {r["round_id"]: (r["total"], r["done"]) for r in rows}
-
-
-def _penalties(user, round_):
-    """The round's penalties on subjects inside the reader's scope."""
-    rows = Penalty.objects.filter(round=round_).select_related(
-        "negative", "territory", "unit", "recorded_by"
-    )
-    scope = scope_for(user).for_action(VIEW)
-    if scope.citywide:
-        return rows
-    return rows.filter(path_q("territory__path", scope.paths) | Q(unit_id__in=scope.unit_ids))
-
-
 def _penalty_subjects() -> list[dict]:
     """What a penalty can fall on, one group per level; values say territory or unit."""
-    nodes = TerritoryNode.objects.filter(level__in=PENALTY_TERRITORY_LEVELS).order_by("path")
-    by_level: dict[str, list] = defaultdict(list)
-    for node in nodes.only("pk", "name", "code", "level"):
-        by_level[node.level].append({"value": f"t:{node.pk}", "name": f"{node.name} {node.code}"})
+    by_level = selectors.penalty_territories()
     groups = [
-        {"level": level, "label": SubjectLevel(level).label, "options": by_level[level]}
-        for level in PENALTY_TERRITORY_LEVELS
+        {
+            "level": level,
+            "label": SubjectLevel(level).label,
+            "options": [
+                {"value": f"t:{node.pk}", "name": f"{node.name} {node.code}"}
+                for node in by_level[level]
+            ],
+        }
+        for level in selectors.PENALTY_TERRITORY_LEVELS
         if by_level[level]
     ]
     kinds = dict(UnitKind.choices)
-    units = Unit.objects.filter(is_active=True).order_by("kind", "name").only("pk", "name", "kind")
     groups.append(
         {
             "level": SubjectLevel.UNIT,
             "label": SubjectLevel.UNIT.label,
             "options": [
                 {"value": f"u:{u.pk}", "name": f"{u.name}({kinds.get(u.kind, u.kind)})"}
-                for u in units
+                for u in selectors.penalty_units()
             ],
         }
     )
@@ -268,7 +191,7 @@ def _penalty_subjects() -> list[dict]:
 def round_list(request):
     user = request.user
     page = Paginator(selectors.rounds_for(user), ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = _round_counts(user, [r.pk for r in page])
+    counts = selectors.round_counts(user=user, round_ids=[r.pk for r in page])
     for round_ in page:
         round_.total, round_.done = counts.get(round_.pk, (0, 0))
         round_.percent = round(100 * round_.done / round_.total) if round_.total else 0
@@ -305,7 +228,7 @@ def _parse_codes(text: str) -> tuple[list[int], str | None]:
     codes = list(dict.fromkeys(c for c in CODE_SEPARATORS.split(text or "") if c))
     if not codes:
         return [], None
-    found = dict(Point.objects.filter(code__in=codes, is_active=True).values_list("code", "pk"))
+    found = selectors.active_point_ids(codes=codes)
     unknown = [c for c in codes if c not in found]
     if unknown:
         shown = "、".join(unknown[:CODE_ERROR_SHOWN])
@@ -316,7 +239,7 @@ def _parse_codes(text: str) -> tuple[list[int], str | None]:
 
 
 def _round_form_context(data, errors: dict[str, str]) -> dict:
-    types = list(_point_types())
+    types = list(selectors.sampling_point_types())
     rule_rows = [
         {
             "type": t,
@@ -333,7 +256,7 @@ def _round_form_context(data, errors: dict[str, str]) -> dict:
         "errors": errors,
         "general_error": errors.get("__all__"),
         "kinds": RoundKind.choices,
-        "frameworks": Framework.objects.all(),
+        "frameworks": selectors.framework_options(),
         "framework_id": str(data.get("framework", "")),
         "rule_rows": rule_rows,
         "pers": [
@@ -352,15 +275,16 @@ def round_new(request):
         return _refused(request, _("只有市创文办可以组织测评。"))
     if request.method == "GET":
         start = selectors.today()
+        current = selectors.current_framework()
         initial = {
             "starts_on": start.isoformat(),
             "due_on": (start + timedelta(days=DEFAULT_ROUND_DAYS)).isoformat(),
             "kind": RoundKind.BIMONTHLY,
-            "framework": _current_framework_id() or "",
+            "framework": current.pk if current else "",
         }
         return render(request, "evaluation/round_new.html", _round_form_context(initial, {}))
     data = request.POST
-    rules, errors = _parse_rules(data, list(_point_types()))
+    rules, errors = _parse_rules(data, list(selectors.sampling_point_types()))
     point_ids, code_error = _parse_codes(data.get("points", ""))
     if code_error:
         errors["points"] = code_error
@@ -388,7 +312,7 @@ def round_new(request):
             errors[exc.field if exc.field in ROUND_FIELDS else "__all__"] = exc.message
             status = exc.status_code
         else:
-            count = round_.inspections.count()
+            count = selectors.inspections_in(round_, request.user).count()
             messages.success(
                 request,
                 _(
@@ -402,46 +326,13 @@ def round_new(request):
     return render(request, "evaluation/round_new.html", context, status=status)
 
 
-def _board_filters(request, inspections) -> tuple[dict, object]:
-    raw = request.GET
-    filters = {
-        "status": raw.get("status") if raw.get("status") in InspectionStatus.values else "",
-        "inspector": _int(raw.get("inspector")),
-        "district": _int(raw.get("district")),
-        "today": raw.get("today") == "1",
-    }
-    if filters["status"]:
-        inspections = inspections.filter(status=filters["status"])
-    if filters["inspector"]:
-        inspections = inspections.filter(inspector_id=filters["inspector"])
-    if filters["district"]:
-        inspections = inspections.filter(point__district_id=filters["district"])
-    if filters["today"]:
-        inspections = inspections.filter(
-            planned_on=selectors.today(), status__in=selectors.OPEN_WORK
-        )
-    return filters, inspections
-
-
-def _district_options(inspections) -> list[tuple[int, str]]:
-    rows = (
-        inspections.exclude(point__district__isnull=True)
-        .values_list("point__district_id", "point__district__name", "point__district__code")
-        .distinct()
-    )
-    return [(pk, name) for pk, name, _code in sorted(set(rows), key=lambda r: r[2])]
-
-
 def _board_context(request, round_, **extra) -> dict:
     user = request.user
     planner = plans_rounds(user)
     day = selectors.today()
     progress = selectors.round_progress(round_=round_, user=user)
-    in_scope = selectors.inspections_in(round_, user)
-    filters, rows = _board_filters(request, in_scope)
-    rows = rows.select_related(
-        "point", "point__point_type", "point__district", "point__street", "inspector"
-    ).order_by("planned_on", "inspector_id", "route_order", "pk")
+    filters = selectors.BoardFilter.from_params(request.GET)
+    rows = selectors.round_inspection_list(round_=round_, user=user, filters=filters)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     reassignable = planner and round_.status != RoundStatus.CLOSED
     for inspection in page:
@@ -451,18 +342,9 @@ def _board_context(request, round_, **extra) -> dict:
             and inspection.due_on < day
         )
         inspection.reassignable = reassignable and inspection.status in selectors.OPEN_WORK
-    inspectors = sorted(
-        {
-            (pk, full_name or username)
-            for pk, full_name, username in in_scope.exclude(inspector__isnull=True).values_list(
-                "inspector_id", "inspector__full_name", "inspector__username"
-            )
-        },
-        key=lambda r: r[1],
-    )
     negatives = []
-    if planner and round_.framework_id and round_.status != RoundStatus.DRAFT:
-        negatives = list(NegativeItem.objects.filter(framework_id=round_.framework_id))
+    if planner and round_.status != RoundStatus.DRAFT:
+        negatives = selectors.round_negatives(round_=round_)
     context = {
         "round": round_,
         "planner": planner,
@@ -472,15 +354,15 @@ def _board_context(request, round_, **extra) -> dict:
             for value, label in InspectionStatus.choices
         ],
         "unchecked": sum(progress.total.counts[s] for s in selectors.OPEN_WORK),
-        "rules": round_.rules.select_related("point_type"),
+        "rules": selectors.round_rules(round_=round_),
         "page": page,
         "query": _query(request),
-        "filters": filters,
+        "filters": asdict(filters),
         "statuses": InspectionStatus.choices,
-        "inspector_filter": inspectors,
-        "district_filter": _district_options(in_scope),
+        "inspector_filter": selectors.round_inspectors(round_=round_, user=user),
+        "district_filter": selectors.round_districts(round_=round_, user=user),
         "reassign_options": _inspector_options() if reassignable else [],
-        "penalties": list(_penalties(user, round_)),
+        "penalties": list(selectors.round_penalties(round_=round_, user=user)),
         "negatives": negatives,
         "penalty_subjects": _penalty_subjects() if negatives else [],
         "penalty_posted": {},
@@ -688,16 +570,6 @@ def round_results(request, pk: int):
 
 
 # -- 问题清单 --------------------------------------------------------------------------------
-def _problem_filters(request, rows) -> tuple[dict, object]:
-    district = _int(request.GET.get("district"))
-    status = request.GET.get("status") if request.GET.get("status") in CaseStatus.values else ""
-    if district:
-        rows = rows.filter(inspection__point__district_id=district)
-    if status:
-        rows = rows.filter(case__status=status)
-    return {"district": district, "status": status}, rows
-
-
 def _problems_xlsx(request, rows) -> bytes:
     headers = (
         _("点位编号"),
@@ -757,7 +629,8 @@ def _problems_xlsx(request, rows) -> bytes:
 def round_problems(request, pk: int):
     user = request.user
     round_ = selectors.round_get(user=user, round_id=pk)
-    filters, rows = _problem_filters(request, selectors.round_problems(round_=round_, user=user))
+    filters = selectors.ProblemFilter.from_params(request.GET)
+    rows = selectors.round_problem_list(round_=round_, user=user, filters=filters)
     if request.GET.get("format") == "xlsx":
         if not _exports(user):
             return _refused(request, _("您没有导出测评结果的权限。"))
@@ -772,10 +645,10 @@ def round_problems(request, pk: int):
         {
             "round": round_,
             "page": page,
-            "filters": filters,
+            "filters": asdict(filters),
             "query": _query(request),
             "export_query": _query(request, drop=("page", "format")),
-            "districts": _district_options(selectors.inspections_in(round_, user)),
+            "districts": selectors.round_districts(round_=round_, user=user),
             "case_statuses": CaseStatus.choices,
             "can_export": _exports(user),
         },
@@ -784,15 +657,6 @@ def round_problems(request, pk: int):
 
 # -- one inspection --------------------------------------------------------------------------
 def _inspection_context(request, inspection, **extra) -> dict:
-    items = RoundItem.objects.filter(
-        round_id=inspection.round_id, point_type_id=inspection.point.point_type_id
-    ).order_by("position", "id")
-    results = {
-        r.item_id: r for r in inspection.results.select_related("case").prefetch_related("photos")
-    }
-    sections: dict[str, list] = {}
-    for item in items:
-        sections.setdefault(item.section, []).append({"item": item, "result": results.get(item.pk)})
     point = inspection.point
     planner = plans_rounds(request.user)
     context = {
@@ -800,7 +664,7 @@ def _inspection_context(request, inspection, **extra) -> dict:
         "round": inspection.round,
         "point": point,
         "chain": [n for n in (point.district, point.street, point.community) if n],
-        "sections": list(sections.items()),
+        "sections": selectors.inspection_sections(inspection=inspection),
         "counted": inspection.status in COUNTED_STATUSES,
         "rate": _percent(inspection.score_rate),
         "can_review": planner and inspection.status == InspectionStatus.SUBMITTED,
