@@ -15,6 +15,7 @@ import random
 from collections.abc import Generator
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -396,6 +397,10 @@ class History:
         rating = rng.choices(list(Satisfaction), [80, 14, 6])[0]
         services.case_rate(token=case.public_token, rating=rating, comment=RATING_NOTES[rating])
         if rating != Satisfaction.DISSATISFIED or rng.random() < 0.3:
+            return False
+        # The call may come after a long holiday, when the reopen window has closed.
+        closed_at = services.handled_case(case).closed_at
+        if closed_at and clock.now() - closed_at > timedelta(days=settings.CASE_REOPEN_DAYS):
             return False
         services.reopen_request_submit(token=case.public_token, reason="问题没有解决,请重新处理。")
         t = self.later(t, 30, 600)
