@@ -7,6 +7,7 @@ from chuangwen.core.models import TimeStampedModel
 from chuangwen.core.scoping import VIEW, ActionScope, ScopedQuerySet, path_q
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.org.choices import UnitKind
+from chuangwen.territory.models import chain_link
 
 from .choices import (
     OPEN_STATUSES,
@@ -149,17 +150,6 @@ class RoutingRule(TimeStampedModel):
         )
 
 
-def _chain_link(label):
-    return models.ForeignKey(
-        "territory.TerritoryNode",
-        verbose_name=label,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-
 class Case(models.Model):
     code = models.CharField(_("案件编号"), max_length=20, unique=True)
     status = models.CharField(
@@ -180,10 +170,10 @@ class Case(models.Model):
     lng = models.FloatField(_("经度"))
     # The territory chain at the time of the report, kept so later boundary edits do not
     # move history between districts.
-    grid = _chain_link(_("单元网格"))
-    community = _chain_link(_("社区"))
-    street = _chain_link(_("街道"))
-    district = _chain_link(_("区县"))
+    grid = chain_link(_("单元网格"))
+    community = chain_link(_("社区"))
+    street = chain_link(_("街道"))
+    district = chain_link(_("区县"))
     territory_path = models.CharField(_("属地路径"), max_length=255, db_index=True)
     unit = models.ForeignKey(
         "org.Unit",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chuangwen.core.models import TimeStampedModel
 from chuangwen.core.scoping import VIEW, ActionScope, ScopedQuerySet, path_q
+from chuangwen.territory.models import chain_link
 
 from .choices import (
     EntryLevel,
@@ -188,30 +189,9 @@ class Point(TimeStampedModel):
         related_name="+",
     )
     territory_path = models.CharField(_("属地路径"), max_length=255, db_index=True)
-    community = models.ForeignKey(
-        "territory.TerritoryNode",
-        verbose_name=_("社区"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    street = models.ForeignKey(
-        "territory.TerritoryNode",
-        verbose_name=_("街道"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    district = models.ForeignKey(
-        "territory.TerritoryNode",
-        verbose_name=_("区县"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    community = chain_link(_("社区"))
+    street = chain_link(_("街道"))
+    district = chain_link(_("区县"))
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
     )

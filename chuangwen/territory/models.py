@@ -8,6 +8,19 @@ from chuangwen.core.scoping import ActionScope, ScopedQuerySet, path_q
 from .choices import LandUse, Level, ManagementLevel, NodeKind
 
 
+def chain_link(label):
+    """A link to one node of a record's territory chain (its grid, community, street or
+    district), kept as it was when the record was made."""
+    return models.ForeignKey(
+        "territory.TerritoryNode",
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class TerritoryNode(TimeStampedModel):
     """A node of the territory tree: city, district, street, community or unit grid.
 
