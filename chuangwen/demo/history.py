@@ -399,7 +399,7 @@ class History:
         if rating != Satisfaction.DISSATISFIED or rng.random() < 0.3:
             return False
         # The call may come after a long holiday, when the reopen window has closed.
-        closed_at = services.handled_case(case).closed_at
+        closed_at = services.handled_case(Case.objects.get(pk=case.pk)).closed_at
         if closed_at and clock.now() - closed_at > timedelta(days=settings.CASE_REOPEN_DAYS):
             return False
         services.reopen_request_submit(token=case.public_token, reason="问题没有解决,请重新处理。")
