@@ -58,6 +58,8 @@ bench: install
 	$(BIN)/python bench/duplicates.py
 	$(BIN)/python bench/imports.py
 	$(BIN)/python bench/evaluation.py
+	$(BIN)/python bench/assessment.py --keep
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/static

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "chuangwen.open311",
     "chuangwen.imports",
     "chuangwen.evaluation",
+    "chuangwen.assessment",
     "chuangwen.demo",
 ]
 
@@ -254,6 +255,17 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # --- Evaluation (测评) -------------------------------------------------------------------
 # How close (metres) an inspector's GPS must be to a point to check in without an exception.
 EVALUATION_CHECKIN_RADIUS_M = int(os.environ.get("EVALUATION_CHECKIN_RADIUS_M", "200"))
+
+# --- Assessment (考评) and the leaders' dashboard ---------------------------------------
+# Places on the 红榜 and on the 黑榜 of a ranking.
+ASSESSMENT_BOARD_SIZE = int(os.environ.get("ASSESSMENT_BOARD_SIZE", "3"))
+# How often the dashboard's big-screen mode fetches fresh figures.
+DASHBOARD_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_SECONDS", "60"))
+# The CJK TrueType font (.ttf or .ttc and the face inside it) embedded in the PDF 讲评
+# report; Debian's fonts-wqy-microhei installs this one. Without it the PDF falls back to
+# a built-in Chinese font that is not embedded.
+REPORT_FONT = os.environ.get("REPORT_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+REPORT_FONT_INDEX = int(os.environ.get("REPORT_FONT_INDEX", "0"))
 
 # --- Notifications ----------------------------------------------------------------------
 # Where the site is reached, for links in mails and chat messages (e.g. https://cw.example.cn).

@@ -305,6 +305,9 @@ class Case(models.Model):
             models.Index(fields=["status", "red_at"], name="case_status_red"),
             models.Index(fields=["unit", "status"], name="case_unit_status"),
             models.Index(fields=["category", "status", "reported_at"], name="case_cat_status"),
+            # The assessment's period figures select cases registered or due in a period.
+            models.Index(fields=["registered_at"], name="case_registered_at"),
+            models.Index(fields=["deadline"], name="case_deadline"),
         ]
 
     def __str__(self) -> str:
@@ -360,7 +363,11 @@ class CaseEvent(models.Model):
         verbose_name = _("案件流转记录")
         verbose_name_plural = _("案件流转记录")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["case", "created_at"], name="case_event_case_time")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="case_event_case_time"),
+            # The assessment counts each field staff member's verifications in a period.
+            models.Index(fields=["action", "created_at"], name="case_event_action_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.created_at:%Y-%m-%d %H:%M}"
@@ -609,6 +616,8 @@ class Supervision(models.Model):
                 name="supervision_overdue_once",
             )
         ]
+        # The dashboard counts and lists the orders still waiting for an answer.
+        indexes = [models.Index(fields=["status", "reply_due_at"], name="supervision_status_due")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_id}"

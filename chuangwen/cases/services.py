@@ -781,14 +781,23 @@ def case_verify(
     with transaction.atomic():
         t = _begin(case_id, action, actor, version)
         _attach_photos(t.case, photo_ids, kind=PhotoKind.VERIFY, actor=actor)
+        # Read before the step opens the next stage and replaces the verify limit: the
+        # assessment's 按时核实率 counts these flags.
+        deadline = t.case.stage_deadline
+        on_time = deadline is None or t.now <= deadline
         if ok:
             t.case.closed_at = t.now
             t.case.closed_on_time = bool(t.case.deadline and t.case.handled_at <= t.case.deadline)
-            return _step(t, Status.CLOSED, note=_optional_note(note))
+            return _step(t, Status.CLOSED, note=_optional_note(note), data={"on_time": on_time})
         reason = _required_note(note, "核查不通过的理由")
         t.case.rework_count += 1
         t.case.handled_at = None
-        case = _step(t, Status.IN_PROGRESS, note=reason, data={"rework": t.case.rework_count})
+        case = _step(
+            t,
+            Status.IN_PROGRESS,
+            note=reason,
+            data={"rework": t.case.rework_count, "on_time": on_time},
+        )
         _notify(
             units=[case.unit],
             title=f"案件返工 {case.code}",
