@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chuangwen.accounts.services import user_create
+from chuangwen.assessment.demo import seed_assessment
 from chuangwen.evaluation import demo as evaluation_demo
 from chuangwen.evaluation.demo_rounds import seed_rounds
 from chuangwen.org.choices import UnitKind
@@ -300,6 +301,7 @@ def load(
     if cases:
         load_history(stdout=stdout, seed=seed, count=cases)
         seed_rounds(stdout=stdout, seed=seed)
+        seed_assessment(stdout=stdout, seed=seed)
     return created, existing_logins()
 
 

@@ -135,6 +135,7 @@ def test_load_demo_builds_the_city(client, settings):
     assert "案件历史" in text
 
     check_demo_rounds(text)
+    check_demo_assessment(text)
 
     # The demo logins work.
     response = client.post(
@@ -144,7 +145,9 @@ def test_load_demo_builds_the_city(client, settings):
 
     # A second run changes nothing.
     def counts():
-        models = (TerritoryNode, Unit, Membership, Case, CaseEvent)
+        from chuangwen.assessment.models import Appeal, Publication
+
+        models = (TerritoryNode, Unit, Membership, Case, CaseEvent, Publication, Appeal)
         return tuple(m.objects.count() for m in models)
 
     before = counts()
@@ -181,9 +184,32 @@ def check_demo_rounds(text: str) -> None:
         assert (district.score, district.max_points) == (score, most)
         assert district.rate == pytest.approx(float((score - district.penalty) / most))
         assert district.previous_rate is not None
-    failed = ItemResult.objects.filter(
-        result=Result.FAIL, inspection__status__in=COUNTED_STATUSES
-    )
+    failed = ItemResult.objects.filter(result=Result.FAIL, inspection__status__in=COUNTED_STATUSES)
     assert failed.exists() and not failed.filter(case__isnull=True).exists()
     assert failed.values("case").distinct().count() == failed.count()
 
+
+def check_demo_assessment(text: str) -> None:
+    """The seeded assessment: every ranked subject type published for the last complete
+    quarter and month, scored by the default schemes, with one appeal decided (its
+    trace on the result) and one waiting."""
+    from chuangwen.assessment import periods
+    from chuangwen.assessment.choices import RANKED_SUBJECTS, AppealStatus, PeriodKind
+    from chuangwen.assessment.models import Appeal, Publication, Scheme
+    from chuangwen.assessment.selectors import today
+
+    assert "考评:5 套考评方案" in text
+    assert Scheme.objects.filter(is_current=True).count() == 5
+    month = periods.last_complete(today(), PeriodKind.MONTH)
+    quarter = periods.last_complete(today(), PeriodKind.QUARTER)
+    published = set(Publication.objects.values_list("period_key", "subject_type"))
+    assert published == {(p.key, t) for p in (month, quarter) for t in RANKED_SUBJECTS}
+    for publication in Publication.objects.all():
+        results = publication.results.all()
+        assert results.count() > 1
+        assert min(r.rank for r in results) == 1
+        assert all(0 <= r.total <= 100 for r in results)
+    decided = Appeal.objects.get(status=AppealStatus.PARTIAL)
+    assert decided.total_after == decided.total_before + decided.granted_points
+    assert decided.result.final_total == decided.result.total + decided.granted_points
+    assert Appeal.objects.filter(status=AppealStatus.PENDING).count() == 1

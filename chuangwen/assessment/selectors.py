@@ -1,0 +1,505 @@
+"""Every read of the assessment: schemes, the figures behind a score, draft and published
+results, appeals and trends.
+
+Ranks are always city-wide (a street sees where it stands among all streets); each reader
+only gets the lines of subjects inside their own scope. A period with a publication
+shows the frozen snapshot; any other period shows a draft computed on the spot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from chuangwen.cases.models import Accountability
+from chuangwen.core import clock
+from chuangwen.core.errors import ServiceError
+from chuangwen.core.scoping import VIEW, scope_for
+from chuangwen.core.workcalendar import get_calendar
+from chuangwen.evaluation.choices import COUNTED_STATUSES
+from chuangwen.evaluation.models import Inspection, Penalty
+
+from . import indicators, periods, scoring
+from .choices import (
+    ENTERED_KINDS,
+    TERRITORY_SUBJECTS,
+    AppealStatus,
+    ComponentKind,
+    PublicationStatus,
+    SubjectType,
+)
+from .models import Appeal, EnteredFigure, Publication, Result, Scheme, SchemeComponent
+from .periods import Period
+from .permissions import manages_assessment
+from .scoring import ComponentScore
+
+# The inspection's field naming its subject, per subject type (field staff have no points).
+INSPECTION_FIELD = {
+    SubjectType.DISTRICT: "point__district_id",
+    SubjectType.STREET: "point__street_id",
+    SubjectType.COMMUNITY: "point__community_id",
+    SubjectType.UNIT: "point__unit_id",
+}
+# The case's field naming the territory an accountability record falls on.
+CASE_TERRITORY_FIELD = {
+    SubjectType.DISTRICT: "case__district_id",
+    SubjectType.STREET: "case__street_id",
+    SubjectType.COMMUNITY: "case__community_id",
+}
+
+
+def board_size() -> int:
+    """How many subjects the 红榜 and the 黑榜 each name (ASSESSMENT_BOARD_SIZE)."""
+    return max(1, settings.ASSESSMENT_BOARD_SIZE)
+
+
+def today():
+    return clock.now().astimezone(get_calendar().tz).date()
+
+
+def subject_type_checked(subject_type: str) -> str:
+    if subject_type not in SubjectType.values:
+        raise ServiceError("请选择考评对象类型。", field="subject_type")
+    return subject_type
+
+
+# -- schemes -------------------------------------------------------------------------------
+def _components() -> Prefetch:
+    return Prefetch("components", queryset=SchemeComponent.objects.order_by("position", "id"))
+
+
+def scheme_list() -> QuerySet[Scheme]:
+    """Every scheme version, the current ones first within each subject type."""
+    return (
+        Scheme.objects.select_related("created_by")
+        .prefetch_related(_components())
+        .order_by("subject_type", "-is_current", "-version")
+    )
+
+
+def scheme_get(scheme_id) -> Scheme:
+    scheme = scheme_list().filter(pk=scheme_id).first() if str(scheme_id).isdigit() else None
+    if scheme is None:
+        raise Http404("考评方案不存在")
+    return scheme
+
+
+def current_scheme(subject_type: str) -> Scheme | None:
+    return scheme_list().filter(subject_type=subject_type, is_current=True).first()
+
+
+# -- figures -------------------------------------------------------------------------------
+def entered_figures(*, period_key: str, subject_type: str, kind: str) -> dict[int, EnteredFigure]:
+    """subject id → the figure the office entered (survey or material) for the period."""
+    period = periods.parse(period_key)
+    subject_type_checked(subject_type)
+    rows = EnteredFigure.objects.filter(
+        period_key=period.key, subject_type=subject_type, kind=kind
+    ).select_related("entered_by")
+    return {row.subject_id: row for row in rows}
+
+
+def missing_figures(
+    *, period_key: str, subject_type: str, scheme: Scheme | None = None
+) -> dict[str, list[indicators.SubjectInfo]]:
+    """kind → the subjects still without an entered figure the scheme needs: what must
+    be entered before the period can be published."""
+    period = periods.parse(period_key)
+    scheme = scheme or current_scheme(subject_type_checked(subject_type))
+    if scheme is None:
+        return {}
+    kinds = [k for k in ENTERED_KINDS if any(c.kind == k for c in scheme.components.all())]
+    if not kinds:
+        return {}
+    have: dict[str, set[int]] = {k: set() for k in kinds}
+    rows = EnteredFigure.objects.filter(
+        period_key=period.key, subject_type=subject_type, kind__in=kinds
+    ).values_list("kind", "subject_id")
+    for kind, subject_id in rows:
+        have[kind].add(subject_id)
+    everyone = indicators.subjects(subject_type)
+    missing = {k: [s for s in everyone if s.id not in have[k]] for k in kinds}
+    return {k: v for k, v in missing.items() if v}
+
+
+def _rate(score, most) -> float | None:
+    if not most:
+        return None
+    return float(scoring.quantize(Decimal(score) * 100 / Decimal(most)))
+
+
+def inspection_rates(*, subject_type: str, period: Period) -> tuple[dict[int, float], float | None]:
+    """(subject id → score rate in %, the city's average) over the counted inspections of
+    the rounds due in the period: Σ score ÷ Σ applicable maximum, so a big market weighs
+    more than a kiosk. Negative-list penalties are not taken off here: the scheme's
+    penalty component counts them once."""
+    counted = Inspection.objects.filter(
+        status__in=COUNTED_STATUSES,
+        round__due_on__gte=period.first_day,
+        round__due_on__lt=period.end_day,
+    )
+    overall = counted.aggregate(score=Sum("score"), most=Sum("max_points"))
+    average = _rate(overall["score"] or 0, overall["most"] or 0)
+    key = INSPECTION_FIELD.get(subject_type)
+    if key is None:
+        return {}, average
+    rows = (
+        counted.exclude(**{f"{key}__isnull": True})
+        .values(key)
+        .annotate(score=Sum("score"), most=Sum("max_points"))
+        .values_list(key, "score", "most")
+    )
+    rates = {pk: _rate(score, most) for pk, score, most in rows}
+    return {pk: rate for pk, rate in rates.items() if rate is not None}, average
+
+
+def penalty_points(
+    *, subject_type: str, period: Period, as_of: datetime | None = None
+) -> dict[int, Decimal]:
+    """subject id → penalty points of the period: negative-list penalties of the rounds due
+    in it, plus accountability points decided in it (a unit by the unit held to account,
+    a territory by where the case lies)."""
+    totals: dict[int, Decimal] = {}
+
+    def add(rows):
+        for pk, points in rows:
+            if pk is not None and points:
+                totals[pk] = totals.get(pk, Decimal(0)) + Decimal(points)
+
+    in_rounds = Penalty.objects.filter(
+        round__due_on__gte=period.first_day, round__due_on__lt=period.end_day
+    )
+    if subject_type == SubjectType.UNIT:
+        key = "unit_id"
+        in_rounds = in_rounds.filter(subject_level=subject_type)
+    elif subject_type in TERRITORY_SUBJECTS:
+        key = "territory_id"
+        in_rounds = in_rounds.filter(subject_level=subject_type)
+    else:
+        return totals
+    add(in_rounds.values(key).annotate(total=Sum("points")).values_list(key, "total"))
+
+    end = period.end if as_of is None else min(period.end, as_of)
+    decided = Accountability.objects.filter(decided_at__gte=period.start, decided_at__lt=end)
+    key = "unit_id" if subject_type == SubjectType.UNIT else CASE_TERRITORY_FIELD[subject_type]
+    add(decided.values(key).annotate(total=Sum("points")).values_list(key, "total"))
+    return totals
+
+
+# -- draft results -------------------------------------------------------------------------
+@dataclass
+class Line:
+    subject_id: int
+    subject_code: str
+    subject_name: str
+    territory_path: str
+    unit_id: int | None
+    indicators: dict
+    components: list[ComponentScore]
+    total: Decimal
+    rank: int
+    previous_rank: int | None = None
+    rank_change: int | None = None
+    adjustment: Decimal = Decimal("0.00")
+    final_total: Decimal = Decimal("0.00")
+    final_rank: int = 0
+    result_id: int | None = None
+    pending_appeals: int = 0
+
+    @property
+    def lost(self) -> Decimal:
+        return sum((c.lost for c in self.components), Decimal(0))
+
+
+@dataclass
+class Results:
+    period: Period
+    subject_type: str
+    scheme: Scheme | None
+    publication: Publication | None
+    lines: list[Line] = field(default_factory=list)
+    subject_count: int = 0
+    computed_at: datetime | None = None
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication is not None
+
+
+def _score_lines(
+    *, period: Period, subject_type: str, scheme: Scheme | None, as_of: datetime | None
+) -> list[Line]:
+    subjects = indicators.subjects(subject_type)
+    figures = indicators.compute(
+        subject_type=subject_type, start=period.start, end=period.end, as_of=as_of
+    )
+    components = list(scheme.components.all()) if scheme else []
+    kinds = {c.kind for c in components}
+    rates, average = (
+        inspection_rates(subject_type=subject_type, period=period)
+        if ComponentKind.INSPECTION in kinds
+        else ({}, None)
+    )
+    penalties = (
+        penalty_points(subject_type=subject_type, period=period, as_of=as_of)
+        if ComponentKind.PENALTY in kinds
+        else {}
+    )
+    entered: dict[tuple[int, str], Decimal] = {}
+    if kinds & set(ENTERED_KINDS):
+        rows = EnteredFigure.objects.filter(
+            period_key=period.key, subject_type=subject_type, kind__in=ENTERED_KINDS
+        ).values_list("subject_id", "kind", "value")
+        entered = {(pk, kind): value for pk, kind, value in rows}
+
+    def figure(component: SchemeComponent, subject_id: int, values: dict):
+        if component.kind == ComponentKind.CASE_INDICATOR:
+            return values.get(component.indicator)
+        if component.kind == ComponentKind.INSPECTION:
+            return rates.get(subject_id)
+        if component.kind == ComponentKind.PENALTY:
+            return penalties.get(subject_id, Decimal(0))
+        return entered.get((subject_id, component.kind))
+
+    lines = []
+    for subject in subjects:
+        values = figures.get(subject.id, {})
+        scores = [
+            scoring.score(c, figure(c, subject.id, values), average=average) for c in components
+        ]
+        total = scoring.total(scores)
+        lines.append(
+            Line(
+                subject_id=subject.id,
+                subject_code=subject.code,
+                subject_name=subject.name,
+                territory_path=subject.territory_path,
+                unit_id=subject.unit_id,
+                indicators=dict(values),
+                components=scores,
+                total=total,
+                rank=0,
+                final_total=total,
+            )
+        )
+    ranks = scoring.competition_ranks(
+        (line.subject_id, line.total, line.subject_code) for line in lines
+    )
+    for line in lines:
+        line.rank = line.final_rank = ranks[line.subject_id]
+    lines.sort(key=lambda line: (line.rank, line.subject_code))
+    return lines
+
+
+def published(period_key: str, subject_type: str) -> Publication | None:
+    """The period's standing publication for the subject type, if any."""
+    return (
+        Publication.objects.filter(
+            period_key=period_key, subject_type=subject_type, status=PublicationStatus.PUBLISHED
+        )
+        .select_related("scheme", "published_by")
+        .first()
+    )
+
+
+def _ranks_of(period: Period, subject_type: str) -> dict[int, int]:
+    """subject id → rank in the period: the published final rank, or the draft's."""
+    publication = published(period.key, subject_type)
+    if publication is not None:
+        return dict(publication.results.values_list("subject_id", "final_rank"))
+    lines = _score_lines(
+        period=period, subject_type=subject_type, scheme=current_scheme(subject_type), as_of=None
+    )
+    return {line.subject_id: line.rank for line in lines}
+
+
+def draft_lines(
+    *,
+    period: Period,
+    subject_type: str,
+    as_of: datetime | None = None,
+    scheme: Scheme | None = None,
+) -> list[Line]:
+    """Every subject of the type, scored by ``scheme`` (the current one by default) on the
+    figures as they stand (``as_of``: now), ranked city-wide, with the change against the
+    previous period of the same kind."""
+    subject_type_checked(subject_type)
+    scheme = scheme or current_scheme(subject_type)
+    lines = _score_lines(period=period, subject_type=subject_type, scheme=scheme, as_of=as_of)
+    before = _ranks_of(period.previous(), subject_type)
+    for line in lines:
+        line.previous_rank = before.get(line.subject_id)
+        if line.previous_rank is not None:
+            line.rank_change = line.previous_rank - line.final_rank
+    return lines
+
+
+# -- results as a reader sees them ---------------------------------------------------------
+def _line_of(result: Result) -> Line:
+    return Line(
+        subject_id=result.subject_id,
+        subject_code=result.subject_code,
+        subject_name=result.subject_name,
+        territory_path=result.territory_path,
+        unit_id=result.unit_id,
+        indicators=dict(result.indicators),
+        components=[ComponentScore.from_json(c) for c in result.components],
+        total=result.total,
+        rank=result.rank,
+        previous_rank=result.previous_rank,
+        rank_change=result.rank_change,
+        adjustment=result.adjustment,
+        final_total=result.final_total,
+        final_rank=result.final_rank,
+        result_id=result.pk,
+        pending_appeals=getattr(result, "pending_appeals", 0),
+    )
+
+
+def _visible(user):
+    """A predicate on (territory_path, unit_id): may ``user`` read that subject's line?"""
+    if user is None:
+        return lambda path, unit_id: True
+    scope = scope_for(user).for_action(VIEW)
+    if scope.citywide:
+        return lambda path, unit_id: True
+    return lambda path, unit_id: (
+        bool(path and scope.covers_path(path))
+        or (unit_id is not None and unit_id in scope.unit_ids)
+    )
+
+
+def _results_of(user) -> QuerySet[Result]:
+    return Result.objects.all() if user is None else Result.objects.scoped_for(user)
+
+
+def results_for(*, user, period_key: str, subject_type: str) -> Results:
+    """The period's results for the subject type as ``user`` may see them: the published
+    snapshot when there is one, else a draft computed now. Lines are the user's scope
+    only, by final rank; ranks and ``subject_count`` are city-wide."""
+    period = periods.parse(period_key)
+    subject_type_checked(subject_type)
+    publication = published(period.key, subject_type)
+    if publication is not None:
+        rows = (
+            _results_of(user)
+            .filter(publication=publication)
+            .annotate(
+                pending_appeals=Count("appeals", filter=Q(appeals__status=AppealStatus.PENDING))
+            )
+            .order_by("final_rank", "subject_code")
+        )
+        return Results(
+            period=period,
+            subject_type=subject_type,
+            scheme=publication.scheme,
+            publication=publication,
+            lines=[_line_of(r) for r in rows],
+            subject_count=publication.results.count(),
+            computed_at=publication.computed_at,
+        )
+    scheme = current_scheme(subject_type)
+    computed_at = clock.now()
+    lines = draft_lines(period=period, subject_type=subject_type, as_of=computed_at, scheme=scheme)
+    visible = _visible(user)
+    return Results(
+        period=period,
+        subject_type=subject_type,
+        scheme=scheme,
+        publication=None,
+        lines=[line for line in lines if visible(line.territory_path, line.unit_id)],
+        subject_count=len(lines),
+        computed_at=computed_at,
+    )
+
+
+def publications(*, user, include_withdrawn: bool = False) -> QuerySet[Publication]:
+    """Everything published, newest period first (withdrawn ones too, for the office,
+    when asked). Who reads which rows inside is decided per result."""
+    rows = Publication.objects.select_related("scheme", "published_by", "withdrawn_by").annotate(
+        result_count=Count("results")
+    )
+    if not (include_withdrawn and manages_assessment(user)):
+        rows = rows.filter(status=PublicationStatus.PUBLISHED)
+    return rows.order_by("-period_key", "subject_type", "-published_at")
+
+
+def publication_get(*, user, publication_id) -> Publication:
+    publication = (
+        publications(user=user, include_withdrawn=True).filter(pk=publication_id).first()
+        if str(publication_id).isdigit()
+        else None
+    )
+    if publication is None:
+        raise Http404("考评结果发布不存在")
+    return publication
+
+
+def result_get(*, user, result_id) -> Result:
+    """One published result with its publication and appeals; 404 outside the scope."""
+    result = (
+        _results_of(user)
+        .select_related("publication", "publication__scheme", "unit")
+        .prefetch_related("appeals")
+        .filter(pk=result_id)
+        .first()
+        if str(result_id).isdigit()
+        else None
+    )
+    if result is None:
+        raise Http404("考评结果不存在")
+    return result
+
+
+def result_components(result: Result) -> list[ComponentScore]:
+    return [ComponentScore.from_json(c) for c in result.components]
+
+
+def appeals_for(*, user, status: str | None = None) -> QuerySet[Appeal]:
+    """The appeals on results in the user's scope (the office: all), newest first;
+    ``status`` narrows to one AppealStatus (anything else is ignored)."""
+    rows = (
+        Appeal.objects.all() if user is None else Appeal.objects.scoped_for(user)
+    ).select_related("result", "result__publication", "filed_by", "decided_by")
+    if status in AppealStatus.values:
+        rows = rows.filter(status=status)
+    return rows
+
+
+def appeal_get(*, user, appeal_id) -> Appeal:
+    appeal = (
+        appeals_for(user=user).filter(pk=appeal_id).first() if str(appeal_id).isdigit() else None
+    )
+    if appeal is None:
+        raise Http404("申诉不存在")
+    return appeal
+
+
+def trend(
+    *, user, subject_type: str, subject_id: int, kind: str, count: int = 6
+) -> list[tuple[Period, Decimal | None, int | None]]:
+    """(period, final total, final rank) of the subject's published results over the
+    ``count`` periods of ``kind`` up to the last complete one, oldest first; a period
+    without a publication (or outside the user's scope) has None."""
+    subject_type_checked(subject_type)
+    if kind not in periods.SPAN:
+        raise ServiceError("请选择考评周期类型。", field="kind")
+    count = max(1, min(int(count), 36))
+    span = periods.recent(periods.last_complete(today(), kind).first_day, kind, count)[::-1]
+    rows = (
+        _results_of(user)
+        .filter(
+            subject_id=subject_id,
+            publication__subject_type=subject_type,
+            publication__status=PublicationStatus.PUBLISHED,
+            publication__period_key__in=[p.key for p in span],
+        )
+        .values_list("publication__period_key", "final_total", "final_rank")
+    )
+    found = {key: (total, rank) for key, total, rank in rows}
+    return [(p, *found.get(p.key, (None, None))) for p in span]
