@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from chuangwen.accounts.auth import API_AUTH
+from chuangwen.assessment.api import router as assessment_router
 from chuangwen.cases.api import router as cases_router
 from chuangwen.cases.api_categories import router as categories_router
 from chuangwen.core.errors import ServiceError
@@ -34,6 +35,7 @@ api.add_router("/org", org_router)
 api.add_router("/cases", cases_router)
 api.add_router("/categories", categories_router)
 api.add_router("/evaluation", evaluation_router)
+api.add_router("/assessment", assessment_router)
 
 
 @api.exception_handler(Http404)

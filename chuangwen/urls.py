@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("chuangwen.notifications.urls")),
     path("imports/", include("chuangwen.imports.urls")),
     path("evaluation/", include("chuangwen.evaluation.urls")),
+    path("assessment/", include("chuangwen.assessment.urls")),
     path("open311/v2/", include("chuangwen.open311.urls")),
     path("public/", include("chuangwen.participation.urls")),
     path("api/v1/", api.urls),

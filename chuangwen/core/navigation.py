@@ -55,6 +55,13 @@ EVALUATION_ROLES = frozenset(
         "unit_handler",
     }
 )
+# Who reads assessment results (考评): the office scores and publishes, territories and
+# units see their rank and appeal.
+ASSESSMENT_ROLES = EVALUATION_ROLES
+# Who opens the leaders' dashboard: the office, the leaders, district and street offices.
+DASHBOARD_ROLES = frozenset(
+    {"city_admin", "city_operator", "leader", "district_operator", "street_operator"}
+)
 # Who walks the points of a round.
 FIELD_INSPECTOR_ROLES = frozenset({"inspector", "observer"})
 
@@ -68,6 +75,8 @@ NAV_ITEMS = (
     NavItem(_("工单导入"), "imports:list", roles=IMPORT_ROLES),
     NavItem(_("测评"), "evaluation:round_list", roles=EVALUATION_ROLES),
     NavItem(_("测评任务"), "evaluation:field_home", roles=FIELD_INSPECTOR_ROLES, holders_only=True),
+    NavItem(_("考评"), "assessment:rankings", roles=ASSESSMENT_ROLES),
+    NavItem(_("领导驾驶舱"), "assessment:dashboard", roles=DASHBOARD_ROLES),
     NavItem(_("属地地图"), "territory:index"),
     NavItem(_("单位名录"), "org:unit_list"),
     NavItem(_("案件类别"), "catalog:index"),
