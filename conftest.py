@@ -28,6 +28,16 @@ def _fresh_routing_index():
     invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Figures the dashboard keeps for a while must not carry over between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def city(db):
     from chuangwen.testing.city import build_mini_city
