@@ -17,6 +17,16 @@ ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Step screenshots go with the other artifacts unless SCREENSHOT_DIR names a folder.
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or ARTIFACTS)
+
+
+def shot(page, name: str, step: str) -> None:
+    """A full-page screenshot of one step of a journey, to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}-{step}.png"), full_page=True)
+
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 

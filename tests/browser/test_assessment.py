@@ -3,9 +3,6 @@ point, the office accepts the appeal and the ranking shows the adjusted total.
 
 The live server runs on the real clock, so the period is one long over (June 2025)."""
 
-import os
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -14,14 +11,12 @@ from chuangwen.assessment.models import Appeal, Publication
 from chuangwen.org.choices import Role
 from chuangwen.testing.city import build_mini_city
 
-from .conftest import ARTIFACTS
+from .conftest import shot
 from .test_cases import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PERIOD = "2025-06"
-# Screenshots go with the other artifacts unless SCREENSHOT_DIR names a folder to look at.
-SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or ARTIFACTS)
 SCHEME = [
     {
         "kind": "case_indicator",
@@ -42,11 +37,6 @@ SCHEME = [
     },
     {"kind": "penalty", "label": "负面清单扣分", "max_points": "20", "rule": "deduction"},
 ]
-
-
-def shot(page, request, step):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{request.node.name}-{step}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -88,7 +78,7 @@ def test_publish_appeal_accept_and_the_ranking_moves(page, live_server, assessed
     expect(ranking_rows(page).nth(0)).to_contain_text("97")
     expect(ranking_rows(page).nth(1)).to_contain_text("张湾区")
     expect(page.locator("#red-board")).to_contain_text("茅箭区")
-    shot(page, request, "draft")
+    shot(page, request.node.name, "draft")
 
     page.fill("#publish-note", "经市创文办审定")
     page.once("dialog", lambda dialog: dialog.accept())
@@ -96,7 +86,7 @@ def test_publish_appeal_accept_and_the_ranking_moves(page, live_server, assessed
     expect(page.locator("#rankings-status")).to_have_text("已发布")
     expect(page.locator("#rankings-state")).to_contain_text("经市创文办审定")
     assert Publication.objects.filter(period_key=PERIOD).count() == 1
-    shot(page, request, "published")
+    shot(page, request.node.name, "published")
 
     # 张湾区 sees its own line and appeals against the survey points it lost.
     login(page, base, "zhangwan")
@@ -115,7 +105,7 @@ def test_publish_appeal_accept_and_the_ranking_moves(page, live_server, assessed
     page.get_by_role("button", name="提交申诉").click()
     expect(page.locator(".messages")).to_contain_text("已提交“群众满意度”的申诉")
     expect(page.locator("#appeals .badge")).to_have_text("待审核")
-    shot(page, request, "appealed")
+    shot(page, request.node.name, "appealed")
 
     # The office accepts it from the review list.
     login(page, base, "kaoping")
@@ -126,7 +116,7 @@ def test_publish_appeal_accept_and_the_ranking_moves(page, live_server, assessed
     expect(form.locator(".as-granted")).to_be_hidden()
     form.get_by_role("radio", name="部分采纳").check()
     expect(form.locator(".as-granted")).to_be_visible()
-    shot(page, request, "review")
+    shot(page, request.node.name, "review")
     form.get_by_role("radio", name="已采纳").check()
     form.get_by_role("button", name="提交审核").click()
     expect(page.locator(".messages")).to_contain_text("最终得分 85 → 100,名次 2 → 1")
@@ -138,4 +128,4 @@ def test_publish_appeal_accept_and_the_ranking_moves(page, live_server, assessed
     expect(ranking_rows(page).nth(0)).to_contain_text("+15")
     expect(ranking_rows(page).nth(1)).to_contain_text("茅箭区")
     expect(page.locator("#ranking-table thead")).to_contain_text("申诉调整")
-    shot(page, request, "adjusted")
+    shot(page, request.node.name, "adjusted")

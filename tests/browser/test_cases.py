@@ -12,7 +12,7 @@ from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, build_catalogue
 from chuangwen.testing.city import build_mini_city
 from chuangwen.testing.factories import TEST_PASSWORD
 
-from .conftest import ARTIFACTS
+from .conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,11 +46,6 @@ def login(page, base, username):
     page.fill("#id_password", TEST_PASSWORD)
     page.click("button[type=submit]")
     expect(page.locator("h1")).to_contain_text("您好")
-
-
-def shot(page, request, step):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{step}.png"), full_page=True)
 
 
 def open_menu_if_folded(page):
@@ -91,7 +86,7 @@ def test_field_report_to_closure_in_the_browser(page, live_server, town, request
     expect(page.locator("#photo-preview img")).to_have_count(1)
     page.fill("#address", "人民北路 12 号门前")
     page.fill("#description", "人行道上有三处流动摊贩占道经营")
-    shot(page, request, "1-report")
+    shot(page, request.node.name, "1-report")
     page.click("#report-submit")
     expect(page).to_have_url(re.compile(r"/cases/\d+/$"))
     case = Case.objects.get()
@@ -116,10 +111,10 @@ def test_field_report_to_closure_in_the_browser(page, live_server, town, request
     open_menu_if_folded(page)
     page.get_by_role("link", name="我的待办").click()
     expect(page.locator(".tabs a.active")).to_contain_text("待签收 1")
-    shot(page, request, "2-inbox")
+    shot(page, request.node.name, "2-inbox")
     page.get_by_role("link", name=case.code).click()
     expect(page.locator("#reporter")).to_contain_text("138****1234")
-    shot(page, request, "3-handler")
+    shot(page, request.node.name, "3-handler")
     take(page, "sign")
     expect(page.locator("#case-status")).to_have_text("处置中")
     take(page, "finish", note="已劝离摊贩,恢复通行", photo=[jpeg("#15803d", "after")])
@@ -168,7 +163,7 @@ def test_rework_journey(page, live_server, town, request):
     expect(page.locator("#case-status")).to_have_text("处置中")
     expect(page.locator("#rework")).to_have_text("返工 1")
     expect(page.locator("#timeline")).to_contain_text("摊贩仍在原处经营")
-    shot(page, request, "1-rework")
+    shot(page, request.node.name, "1-rework")
 
     login(page, base, "zhifa")
     page.goto(f"{base}/cases/{case.pk}/")
@@ -235,7 +230,7 @@ def test_list_filters_saved_view_and_map(page, live_server, town, request):
     page.goto(f"{base}/cases/")
     page.get_by_role("link", name="街面秩序").click()
     expect(page.locator("#case-table tbody tr")).to_have_count(1)
-    shot(page, request, "1-list")
+    shot(page, request.node.name, "1-list")
 
     page.goto(f"{base}/cases/map/")
     expect(page.locator("#case-map-all")).to_have_attribute("data-loaded", "3")
@@ -250,4 +245,4 @@ def test_list_filters_saved_view_and_map(page, live_server, town, request):
     expect(page).to_have_url(re.compile(r"territory=420303"))
     page.locator(".case-pin").first.click()
     expect(page.locator(".leaflet-popup-content")).to_contain_text(codes["W0101"])
-    shot(page, request, "2-map")
+    shot(page, request.node.name, "2-map")

@@ -5,10 +5,8 @@ screen refreshes itself from the JSON endpoint without reloading.
 The live server answers from another thread, where ``clock.at`` does not reach: the
 clock is pinned for the whole process once the history is written."""
 
-import os
 import random
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -23,13 +21,12 @@ from chuangwen.org.choices import Role
 from chuangwen.testing.cases import at, build_catalogue
 from chuangwen.testing.city import build_mini_city
 
-from .conftest import ARTIFACTS
+from .conftest import shot
 from .test_cases import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NOW = at(2026, 11, 20, 10, 0)
-SHOTS = Path(os.environ.get("SCREENSHOT_DIR") or ARTIFACTS)
 WALL = {"width": 1920, "height": 1080}
 SCHEME = [
     {
@@ -52,11 +49,6 @@ SCHEME = [
     },
     {"kind": "penalty", "label": "负面清单扣分", "max_points": "20", "rule": "deduction"},
 ]
-
-
-def shot(page, request, step):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{request.node.name}-{step}.png"), full_page=True)
 
 
 def _close(case, water, collector, reported, late: bool):
@@ -159,12 +151,12 @@ def test_the_leader_reads_the_dashboard(page, live_server, history, request):
     expect(page.locator("[data-field=board-title]")).to_contain_text("2026年10月区县考评")
     expect(page.locator("[data-list=overdue] li.level-2").first).to_be_visible()
     expect(page.locator("[data-list=orders] li").first).to_contain_text("超时督办")
-    shot(page, request, "points")
+    shot(page, request.node.name, "points")
 
     page.get_by_role("button", name="热力图").click()
     expect(page.locator("#dash-map")).to_have_attribute("data-layer", "heat")
     expect(page.locator("#dash-map canvas.leaflet-heatmap-layer")).to_have_count(1)
-    shot(page, request, "heat")
+    shot(page, request.node.name, "heat")
 
     # A case of the overdue list opens its own page.
     first = page.locator("[data-list=overdue] li a").first
@@ -192,7 +184,7 @@ def test_the_big_screen_refreshes_in_place(browser, live_server, history, reques
         expect(page.locator("#dash-trend canvas")).to_have_count(1)
         expect(page.locator("#dash-map")).to_have_attribute("data-loaded", "1")
         expect(page.locator("[data-field=updated]")).to_have_text("数据更新于 2026-11-20 10:00:00")
-        shot(page, request, "screen")
+        shot(page, request.node.name, "screen")
         # The whole screen fits the window: nothing to scroll on a wall.
         assert page.evaluate("document.documentElement.scrollHeight") <= WALL["height"]
 
@@ -210,7 +202,7 @@ def test_the_big_screen_refreshes_in_place(browser, live_server, history, reques
             "登录已过期,请重新登录后查看最新数据。"
         )
         expect(page.locator("#dash-kpis .dash-kpi")).to_have_count(8)
-        shot(page, request, "expired")
+        shot(page, request.node.name, "expired")
         assert not [e for e in errors if "401" not in e], errors
     finally:
         context.close()

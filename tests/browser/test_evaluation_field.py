@@ -22,7 +22,7 @@ from chuangwen.testing.cases import build_catalogue
 from chuangwen.testing.city import build_mini_city
 from chuangwen.testing.evaluation import build_registry
 
-from .conftest import ARTIFACTS, DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, shot
 from .test_cases import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,11 +74,6 @@ def jpeg(color: str, label: str) -> dict:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=80)
     return {"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
-
-
-def shot(page, name, step):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{step}.png"), full_page=True)
 
 
 def phone(browser, where):

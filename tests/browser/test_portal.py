@@ -15,7 +15,7 @@ from chuangwen.participation.demo import seed_public_groups
 from chuangwen.testing.cases import MAOJIAN, build_catalogue, close_case
 from chuangwen.testing.city import build_mini_city
 
-from .conftest import ARTIFACTS
+from .conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,11 +41,6 @@ def jpeg(color: str, label: str) -> dict:
     return {"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
-def shot(page, request, step):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{step}.png"), full_page=True)
-
-
 def tap_map_at(page, lat, lng):
     """Tap the report map where (lat, lng) is, once the city's outline has framed it."""
     expect(page.locator("#report-map .leaflet-overlay-pane path").first).to_be_attached()
@@ -63,7 +58,7 @@ def test_citizen_reports_follows_rates_and_asks_to_reopen(page, live_server, tow
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     page.goto(f"{base}/public/")
     expect(page.locator("h1")).to_have_text("发现城市问题,随手拍一拍")
-    shot(page, request, "0-home")
+    shot(page, request.node.name, "0-home")
     page.get_by_role("link", name="我要随手拍").click()
 
     # The category by searching in plain words; the place by a tap on the map.
@@ -94,7 +89,7 @@ def test_citizen_reports_follows_rates_and_asks_to_reopen(page, live_server, tow
     page.fill("#address", "人民北路 12 号门前")
     page.fill("#reporter_phone", "139 1234 5678")
     page.fill("#reporter_name", "欧阳女士")
-    shot(page, request, "1-report")
+    shot(page, request.node.name, "1-report")
     page.click("#report-submit")
 
     # The code, large and copyable.
@@ -106,7 +101,7 @@ def test_citizen_reports_follows_rates_and_asks_to_reopen(page, live_server, tow
     page.get_by_role("button", name="复制查询码").click()
     expect(page.get_by_role("button", name="已复制查询码")).to_be_visible()
     assert page.evaluate("navigator.clipboard.readText()") == case.public_token
-    shot(page, request, "2-code")
+    shot(page, request.node.name, "2-code")
     page.get_by_role("link", name="查看办理进度").click()
     expect(page.locator("#case-status")).to_have_text("待受理")
     expect(page.locator("#timeline")).to_contain_text("问题已上报")
@@ -120,7 +115,7 @@ def test_citizen_reports_follows_rates_and_asks_to_reopen(page, live_server, tow
     expect(page.locator("#timeline li")).to_have_count(6)
     expect(page.locator("#timeline")).to_contain_text("已派遣至责任单位:市水务集团")
 
-    shot(page, request, "3-closed")
+    shot(page, request.node.name, "3-closed")
     page.locator(".p-choice", has_text=re.compile("^不满意$")).click()
     page.fill("#comment", "井盖是临时的,一踩就晃")
     page.get_by_role("button", name="提交评价").click()
@@ -129,7 +124,7 @@ def test_citizen_reports_follows_rates_and_asks_to_reopen(page, live_server, tow
     page.get_by_role("button", name="提交申请").click()
     expect(page.locator("#reopen-status")).to_have_text("待审核")
     expect(page.locator(".p-messages")).to_contain_text("申请已提交")
-    shot(page, request, "4-reopen")
+    shot(page, request.node.name, "4-reopen")
     assert page.locator("body").inner_text().count("13912345678") == 0
 
 
@@ -149,7 +144,7 @@ def test_citizen_follows_an_open_case_nearby(page, live_server, town, request):
     nearby = page.locator("#nearby")
     expect(nearby).to_contain_text("附近已有相同问题的上报")
     expect(nearby).to_contain_text("已派遣")  # a collector's report, dispatched by rule
-    shot(page, request, "1-nearby")
+    shot(page, request.node.name, "1-nearby")
     follow = nearby.get_by_role("button", name="这就是我要报的问题,跟进它")
     follow.click()
     expect(page.locator("#phone-error")).to_be_visible()  # the phone is still needed
@@ -181,12 +176,12 @@ def test_a_refused_report_comes_back_with_everything_typed(page, live_server, to
     expect(page.locator("#category-chosen")).to_have_text("已选:占道经营")
     expect(page.locator(".p-option input:checked")).to_have_value("E0502")
     expect(page.locator("#step-photos")).to_contain_text("请重新选择")
-    shot(page, request, "1-refused")
+    shot(page, request.node.name, "1-refused")
     assert not Case.objects.exists()
 
     page.goto(f"{base}/public/track/NOSUCHCODE22/")
     expect(page.locator("h1")).to_have_text("没有找到这个查询码")
-    shot(page, request, "2-unknown")
+    shot(page, request.node.name, "2-unknown")
 
 
 def test_public_map_and_list(page, live_server, town, request):
@@ -202,8 +197,8 @@ def test_public_map_and_list(page, live_server, town, request):
     page.goto(f"{base}/public/map/")
     expect(page.locator("#map-count")).to_have_text("共 3 个问题")
     expect(page.locator("#public-map path.leaflet-interactive")).to_have_count(3)
-    shot(page, request, "1-map")
+    shot(page, request.node.name, "1-map")
     page.get_by_role("link", name="以列表查看").click()
     expect(page.locator(".p-table tbody tr")).to_have_count(3)
     expect(page.locator(".p-table")).to_contain_text("暴露垃圾")
-    shot(page, request, "2-list")
+    shot(page, request.node.name, "2-list")
