@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chuangwen.core.models import actor_link
 from chuangwen.core.scoping import ActionScope, ScopedQuerySet, path_q
 
 from .choices import AppealStatus, ComponentKind, PeriodKind, PublicationStatus, Rule, SubjectType
@@ -27,14 +28,7 @@ class Scheme(models.Model):
     name = models.CharField(_("方案名称"), max_length=100)
     note = models.TextField(_("说明"), blank=True)
     is_current = models.BooleanField(_("现行"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("制定人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = actor_link(_("制定人"))
     created_at = models.DateTimeField(_("制定时间"))
 
     class Meta:
@@ -93,14 +87,7 @@ class EnteredFigure(models.Model):
     kind = models.CharField(_("类别"), max_length=16, choices=ComponentKind.choices)
     value = models.DecimalField(_("数值(%)"), max_digits=5, decimal_places=2)
     note = models.CharField(_("来源说明"), max_length=200, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    entered_by = actor_link(_("录入人"))
     entered_at = models.DateTimeField(_("录入时间"))
 
     class Meta:
@@ -135,24 +122,10 @@ class Publication(models.Model):
     )
     # The moment the figures were taken: cases changed later do not move them.
     computed_at = models.DateTimeField(_("数据截至"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发布人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = actor_link(_("发布人"))
     published_at = models.DateTimeField(_("发布时间"))
     note = models.CharField(_("发布说明"), max_length=500, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("撤回人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    withdrawn_by = actor_link(_("撤回人"))
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdraw_reason = models.CharField(_("撤回理由"), max_length=500, blank=True)
 
@@ -255,14 +228,7 @@ class Appeal(models.Model):
     granted_points = models.DecimalField(
         _("核准恢复分值"), max_digits=6, decimal_places=2, default=0
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = actor_link(_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decision_note = models.TextField(_("审核意见"), blank=True)
     # The result's final total and rank before and after the decision: the visible trace.

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chuangwen.core.models import TimeStampedModel
+from chuangwen.core.models import TimeStampedModel, actor_link
 from chuangwen.core.scoping import VIEW, ActionScope, ScopedQuerySet, path_q
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.org.choices import UnitKind
@@ -210,14 +210,7 @@ class Case(models.Model):
     )
     reporter_name = models.CharField(_("上报人"), max_length=40, blank=True)
     reporter_phone = models.CharField(_("上报人电话"), max_length=20, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入账号"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = actor_link(_("录入账号"))
     idempotency_key = models.CharField(_("幂等键"), max_length=80, blank=True)
     # Where the report came from beyond its channel: an Open311 key, an import source.
     # With ``external_id`` (the source's own ticket number) it makes a re-import a no-op.
@@ -339,14 +332,7 @@ class CaseEvent(models.Model):
     action = models.CharField(_("动作"), max_length=20, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=16, blank=True)
     to_status = models.CharField(_("新状态"), max_length=16, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = actor_link(_("操作人"))
     actor_unit = models.ForeignKey(
         "org.Unit",
         verbose_name=_("操作单位"),
@@ -396,14 +382,7 @@ class CasePhoto(models.Model):
     taken_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
     gps_lat = models.FloatField(_("拍摄纬度"), null=True, blank=True)
     gps_lng = models.FloatField(_("拍摄经度"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = actor_link(_("上传人"))
     created_at = models.DateTimeField(_("上传时间"))
 
     class Meta:
@@ -434,14 +413,7 @@ class Postponement(models.Model):
         related_name="+",
     )
     requested_at = models.DateTimeField(_("申请时间"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = actor_link(_("审批人"))
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.CharField(_("审批意见"), max_length=500, blank=True)
 
@@ -523,14 +495,7 @@ class ReopenRequest(models.Model):
         default=ReopenRequestStatus.PENDING,
     )
     requested_at = models.DateTimeField(_("申请时间"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = actor_link(_("审核人"))
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decision_note = models.CharField(_("审核意见"), max_length=500, blank=True)
 
@@ -574,14 +539,7 @@ class Supervision(models.Model):
         related_name="+",
     )
     note = models.TextField(_("督办要求"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("督办人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = actor_link(_("督办人"))
     issued_at = models.DateTimeField(_("督办时间"))
     reply_due_at = models.DateTimeField(_("回复期限"), null=True, blank=True)
     status = models.CharField(
@@ -591,14 +549,7 @@ class Supervision(models.Model):
         default=SupervisionStatus.OPEN,
     )
     answer = models.TextField(_("回复"), blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("回复人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    answered_by = actor_link(_("回复人"))
     answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

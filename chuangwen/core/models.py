@@ -3,6 +3,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def actor_link(label):
+    """The person who did something to a record (none for the system and the worker).
+    PROTECT: an account that left such a trace cannot be deleted, only deactivated."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=label,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -14,14 +27,7 @@ class TimeStampedModel(models.Model):
 class AuditEvent(models.Model):
     """One row per write, written by the service inside the write's own transaction."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = actor_link(_("操作人"))
     action = models.CharField(_("动作"), max_length=80, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=80)
     object_id = models.CharField(_("对象标识"), max_length=64, blank=True)

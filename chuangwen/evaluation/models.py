@@ -5,12 +5,11 @@ checklist later changes the next round, never a running one. Scores live on the
 inspection (computed from its item results when it is submitted) and roll up at read.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chuangwen.core.models import TimeStampedModel
+from chuangwen.core.models import TimeStampedModel, actor_link
 from chuangwen.core.scoping import VIEW, ActionScope, ScopedQuerySet, path_q
 from chuangwen.territory.models import chain_link
 
@@ -253,14 +252,7 @@ class Round(TimeStampedModel):
         related_name="+",
     )
     note = models.CharField(_("说明"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = actor_link(_("创建人"))
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
@@ -362,14 +354,7 @@ class Inspection(TimeStampedModel):
     point = models.ForeignKey(
         Point, verbose_name=_("点位"), on_delete=models.PROTECT, related_name="inspections"
     )
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("测评员"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    inspector = actor_link(_("测评员"))
     status = models.CharField(
         _("状态"),
         max_length=10,
@@ -387,14 +372,7 @@ class Inspection(TimeStampedModel):
     checkin_exception = models.CharField(_("签到异常说明"), max_length=300, blank=True)
     submission_key = models.CharField(_("提交标识"), max_length=64, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = actor_link(_("审核人"))
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     review_note = models.CharField(_("审核意见"), max_length=500, blank=True)
     note = models.CharField(_("总体说明"), max_length=1000, blank=True)
@@ -502,14 +480,7 @@ class Penalty(TimeStampedModel):
     )
     points = models.DecimalField(_("扣分"), **POINTS)
     note = models.CharField(_("事实说明"), max_length=500)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = actor_link(_("登记人"))
 
     class Meta:
         verbose_name = _("负面清单扣分")
@@ -532,14 +503,7 @@ class Reinspection(TimeStampedModel):
     case = models.ForeignKey(
         "cases.Case", verbose_name=_("问题案件"), on_delete=models.PROTECT, related_name="+"
     )
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("复查人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    inspector = actor_link(_("复查人"))
     due_on = models.DateField(_("复查日期"))
     status = models.CharField(
         _("状态"),
@@ -556,14 +520,7 @@ class Reinspection(TimeStampedModel):
     )
     reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
     done_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("完成人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    done_by = actor_link(_("完成人"))
 
     class Meta:
         verbose_name = _("复查任务")

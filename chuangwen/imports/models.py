@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chuangwen.core.models import actor_link
 from chuangwen.core.scoping import ActionScope, ScopedQuerySet
 
 from .choices import RUNNING_STATUSES, JobStatus, Mode, Phase, Source
@@ -79,14 +80,7 @@ class ImportJob(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("最近操作人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = actor_link(_("最近操作人"))
     # The worker's claim on the job: a run stamps its own token and a heartbeat with every
     # batch; a run whose heartbeat went stale is taken over by the next worker.
     run_token = models.CharField(max_length=32, blank=True)

@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chuangwen.cases.choices import Channel
+from chuangwen.core.models import actor_link
 from chuangwen.core.scoping import VIEW, ActionScope, ScopedQuerySet
 
 
@@ -22,14 +22,7 @@ class Open311Key(models.Model):
     )
     is_active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = actor_link(_("创建人"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
