@@ -255,10 +255,7 @@ class Kpi:
 
     @property
     def change(self) -> int | float | None:
-        if self.value is None or self.previous is None:
-            return None
-        difference = self.value - self.previous
-        return round(difference, 2) if isinstance(difference, float) else difference
+        return indicators.change(self.value, self.previous)
 
     @property
     def tone(self) -> str:

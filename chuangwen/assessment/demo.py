@@ -86,33 +86,28 @@ TERRITORY_NOTE = (
     "测评得分率取当期双月测评和明察暗访,群众满意度取第三方调查机构报告。"
 )
 
+# Districts and streets are assessed on the same components.
+TERRITORY_COMPONENTS = [
+    _rate("on_time_rate", "按期结案率", "30", "90", "1"),
+    _rate("close_rate", "结案率", "10", "95", "1"),
+    _ceiling("rework_rate", "返工率", "5", "5", "0.5"),
+    INSPECTION,
+    SURVEY,
+    MATERIAL,
+    PENALTY,
+]
+
 # subject type → (name, note, components); each adds up to 100 points.
 SCHEMES = {
     SubjectType.DISTRICT: (
         "区县创文工作考评方案",
         TERRITORY_NOTE,
-        [
-            _rate("on_time_rate", "按期结案率", "30", "90", "1"),
-            _rate("close_rate", "结案率", "10", "95", "1"),
-            _ceiling("rework_rate", "返工率", "5", "5", "0.5"),
-            INSPECTION,
-            SURVEY,
-            MATERIAL,
-            PENALTY,
-        ],
+        TERRITORY_COMPONENTS,
     ),
     SubjectType.STREET: (
         "街道(乡镇)创文工作考评方案",
         TERRITORY_NOTE,
-        [
-            _rate("on_time_rate", "按期结案率", "30", "90", "1"),
-            _rate("close_rate", "结案率", "10", "95", "1"),
-            _ceiling("rework_rate", "返工率", "5", "5", "0.5"),
-            INSPECTION,
-            SURVEY,
-            MATERIAL,
-            PENALTY,
-        ],
+        TERRITORY_COMPONENTS,
     ),
     SubjectType.COMMUNITY: (
         "社区(村)创文工作考评方案",

@@ -325,6 +325,15 @@ def hours(minutes: float | None, count: int) -> float | None:
     return float(value.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
+def change(value: int | float | None, previous: int | float | None) -> int | float | None:
+    """A figure's change since the previous period (rates to 2 decimals); None when either
+    side has no value."""
+    if value is None or previous is None:
+        return None
+    difference = value - previous
+    return round(difference, 2) if isinstance(difference, float) else difference
+
+
 def case_figures(counts: dict) -> dict[str, int | float | None]:
     """A territory's or unit's figures from its raw counts (the keys of ``_case_counts``
     and ``_rating_counts``; missing keys are zeros)."""

@@ -132,10 +132,7 @@ class Figure:
 
     @property
     def change(self) -> int | float | None:
-        if self.value is None or self.previous is None:
-            return None
-        difference = self.value - self.previous
-        return round(difference, 2) if isinstance(difference, float) else difference
+        return indicators.change(self.value, self.previous)
 
     @property
     def value_text(self) -> str:
