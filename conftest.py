@@ -29,6 +29,19 @@ def _fresh_routing_index():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar(settings):
+    """Each test loads the working calendar from its own data, and the process does not
+    look for changed days in the middle of it (a look is one query more, which would
+    make the tests that count queries depend on the wall clock)."""
+    from chuangwen.core.workcalendar import invalidate
+
+    settings.CALENDAR_RECHECK_SECONDS = 3600
+    invalidate()
+    yield
+    invalidate()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Figures the dashboard keeps for a while must not carry over between tests."""
     from django.core.cache import cache

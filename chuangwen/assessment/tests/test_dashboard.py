@@ -539,9 +539,7 @@ def _queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("role", (Role.LEADER, Role.STREET_OPERATOR))
-def test_the_queries_do_not_grow_with_the_cases(client, town, role, settings):
-    # The calendar looks for changes every so many seconds of wall time: not in here.
-    settings.CALENDAR_RECHECK_SECONDS = 3600
+def test_the_queries_do_not_grow_with_the_cases(client, town, role):
     signed_in(client, user_for(town.city, role))
     url = reverse("assessment:dashboard_data")
     # The first request also computes the past figures (twelve months, three queries
