@@ -110,6 +110,14 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool(
+        "POSTGRES_JIT", False
+    ):
+        # PostgreSQL compiles a query costed above jit_above_cost before running it; for the
+        # platform's counts over an index (the dashboard's month, the rankings) compiling
+        # takes longer than the query. POSTGRES_JIT=1 leaves the server's setting.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
