@@ -542,13 +542,13 @@ def overdue_cases(area: Area, moments: Moments) -> list[Case]:
 
 def open_supervisions(user) -> tuple[list[Supervision], int]:
     """The viewer's open 督办单, the one whose reply is due first on top, and how many
-    there are. Two short index scans: the count reads only the (status, reply due)
-    index, the first few rows come off it in order."""
+    there are: the first few rows in that order, then a plain count (city-wide it reads
+    only the (status, reply due) index, where a window over every open order did not)."""
     orders = case_selectors.supervision_list(user=user, open_only=True)
     order = (F("reply_due_at").asc(nulls_last=True), F("issued_at").desc(), F("id").desc())
     fields = ("id", "kind", "level", "issued_at", "reply_due_at", "case__id", "case__code")
-    names = ("unit__name", "superior_unit__name")
-    listed = list(orders.only(*fields, *names).order_by(*order)[:LIST_SIZE])
+    fields += ("unit__name", "superior_unit__name")
+    listed = list(orders.only(*fields).order_by(*order)[:LIST_SIZE])
     if not listed:
         return [], 0
     return listed, orders.select_related(None).order_by().count()
