@@ -91,6 +91,8 @@
           form.dispatchEvent(new Event("change"));
         }
       });
+      // Words typed before this script ran (a slow connection) still filter the list.
+      if (search.value.trim()) { filter(); }
     }
     options.forEach(function (option) { $("input", option).addEventListener("change", showChoice); });
   }
