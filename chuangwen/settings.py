@@ -248,6 +248,11 @@ CASE_REOPEN_DAYS = int(os.environ.get("CASE_REOPEN_DAYS", "7"))
 CASE_SUPERVISE_SECONDS = float(os.environ.get("CASE_SUPERVISE_SECONDS", "60"))
 
 # --- Public channels --------------------------------------------------------------------
+# Channels whose cases the portal and Open311 publish (with personal data redacted, the
+# address cut at the community and the point rounded to about 100 m). Internal channels
+# (hotline, inspections, 国测 feedback, 上级交办, video) stay unpublished unless the office
+# publishes a case by hand.
+PUBLIC_CHANNELS = tuple(env_list("PUBLIC_CHANNELS", "portal,open311"))
 # Proxies in front of the site that append to X-Forwarded-For (0: use the peer address).
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 # Citizen portal: reports accepted from one address per hour and one phone per day.

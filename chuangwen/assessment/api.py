@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Field, Query, Router, Schema, Status
 
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.scoping import require_export
 
 from . import periods, selectors
 from .choices import RANKED_SUBJECTS
@@ -110,7 +111,9 @@ def _line(line) -> dict:
 )
 def results(request, query: Query[ResultsQuery]):
     """一个考评周期、一类考评对象的结果:已发布的取发布时固定的结果(含申诉调整),
-    未发布的按现行方案即时计算草稿。只返回调用者权限范围内的对象;名次在全市排列。"""
+    未发布的按现行方案即时计算草稿。只返回调用者权限范围内的对象;名次在全市排列。
+    需要导出权限,与页面上导出排名的权限相同。"""
+    require_export(request.auth)
     try:
         period = periods.parse(query.period)
     except ServiceError as exc:

@@ -193,7 +193,11 @@ class Result(models.Model):
 
     @classmethod
     def scope_q(cls, scope: ActionScope, action: str) -> Q:
-        return path_q("territory_path", scope.paths) | Q(unit_id__in=scope.unit_ids)
+        # A field staff member's result is about a person: the office reads it, not
+        # whoever oversees the territory or the unit the person works in.
+        return (path_q("territory_path", scope.paths) | Q(unit_id__in=scope.unit_ids)) & ~Q(
+            publication__subject_type=SubjectType.STAFF
+        )
 
     @property
     def rank_change(self) -> int | None:
@@ -265,4 +269,6 @@ class Appeal(models.Model):
 
     @classmethod
     def scope_q(cls, scope: ActionScope, action: str) -> Q:
-        return path_q("result__territory_path", scope.paths) | Q(result__unit_id__in=scope.unit_ids)
+        return (
+            path_q("result__territory_path", scope.paths) | Q(result__unit_id__in=scope.unit_ids)
+        ) & ~Q(result__publication__subject_type=SubjectType.STAFF)

@@ -375,7 +375,15 @@ def _visible(user):
 
 
 def _results_of(user) -> QuerySet[Result]:
-    return Result.objects.all() if user is None else Result.objects.scoped_for(user)
+    if user is None:
+        return Result.objects.all()
+    rows = Result.objects.scoped_for(user)
+    # Field staff are ranked for the office only (city-wide readers included).
+    return (
+        rows
+        if manages_assessment(user)
+        else rows.exclude(publication__subject_type=SubjectType.STAFF)
+    )
 
 
 def results_for(*, user, period_key: str, subject_type: str) -> Results:
@@ -407,12 +415,16 @@ def results_for(*, user, period_key: str, subject_type: str) -> Results:
     computed_at = clock.now()
     lines = draft_lines(period=period, subject_type=subject_type, as_of=computed_at, scheme=scheme)
     visible = _visible(user)
+    if subject_type == SubjectType.STAFF and not manages_assessment(user):
+        lines_shown = []
+    else:
+        lines_shown = [line for line in lines if visible(line.territory_path, line.unit_id)]
     return Results(
         period=period,
         subject_type=subject_type,
         scheme=scheme,
         publication=None,
-        lines=[line for line in lines if visible(line.territory_path, line.unit_id)],
+        lines=lines_shown,
         subject_count=len(lines),
         computed_at=computed_at,
     )

@@ -91,6 +91,12 @@ class AnswerIn(Schema):
     answer: str
 
 
+class PublicityIn(Schema):
+    publicity: str = Field(..., description="auto(按渠道默认)、public(公开)或 hidden(不公开)")
+    public_text: str = Field("", description="公开描述;留空则公开隐去个人信息后的问题描述")
+    version: int | None = Field(None, description="读取时的版本号;已被他人改动时返回 409")
+
+
 class CaseRow(Schema):
     id: int
     code: str
@@ -299,6 +305,11 @@ def case_payload(*, user, case: Case, territory=None, photos=None) -> dict[str, 
             {"id": p.pk, "kind": p.kind, "url": _photo_url(p), "width": p.width, "height": p.height}
             for p in photos
         ],
+        "publicity": {
+            "setting": case.publicity,
+            "public": selectors.is_public(case),
+            "text": selectors.public_description(case),
+        },
         "allowed_actions": selectors.allowed_actions(user=user, case=case),
     }
 
@@ -352,8 +363,9 @@ def list_cases(request, filters: Query[CaseFilterIn]):
 
 @router.get("/duplicates", response=list[DuplicateOut], summary="附近疑似重复的在办案件")
 def duplicates(request, category: str, lat: float, lng: float):
-    """上报前查询:同一小类、在该类别判重半径和时间窗内、尚未办结的案件,由近到远。"""
-    return selectors.duplicate_candidates(category=category, lat=lat, lng=lng)
+    """上报前查询:同一小类、在该类别判重半径和时间窗内、尚未办结的案件,由近到远;
+    只列出调用者权限范围内的案件。"""
+    return selectors.duplicate_candidates(user=request.auth, category=category, lat=lat, lng=lng)
 
 
 @router.get("/satisfaction", response=list[SatisfactionOut], summary="回访满意度统计")
@@ -387,6 +399,20 @@ def transition(request, case_id: int, payload: TransitionIn):
         value=payload.value,
         photo_ids=payload.photo_ids,
         into_id=payload.into,
+    )
+    return _detail(request, case_id)
+
+
+@router.post("/{int:case_id}/publicity", response=dict[str, Any], summary="设置是否公开")
+def publicity(request, case_id: int, payload: PublicityIn):
+    """市创文办决定案件是否在市民随手拍和 Open311 上公开,以及公开的描述文字。"""
+    selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the caller's scope
+    services.case_publicity_set(
+        case_id=case_id,
+        actor=request.auth,
+        publicity=payload.publicity,
+        public_text=payload.public_text,
+        version=payload.version,
     )
     return _detail(request, case_id)
 

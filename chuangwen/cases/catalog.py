@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import translation
 
+from chuangwen.core import text as core_text
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, require
@@ -76,12 +77,10 @@ STANDARD_FIELDS = (
 
 # -- checks shared by the services and the import ----------------------------------------
 def clean_text(value, *, label: str, field: str, max_length: int, required: bool = True) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise ServiceError(f"请填写{label}。", field=field)
-    if len(text) > max_length:
-        raise ServiceError(f"{label}不能超过 {max_length} 个字。", field=field)
-    return text
+    # Names and conditions of the catalogue are single lines.
+    return core_text.clean_text(
+        value, label=label, field=field, limit=max_length, required=required, multiline=False
+    )
 
 
 def clean_code(value) -> str:

@@ -55,6 +55,7 @@ class Action(models.TextChoices):
     RATE = "rate", _("满意度评价")
     REOPEN_REQUEST = "reopen_request", _("申请重新办理")
     REOPEN_REFUSE = "reopen_refuse", _("驳回重新办理申请")
+    PUBLICITY = "publicity", _("公开设置")
 
 
 class Channel(models.TextChoices):
@@ -114,6 +115,9 @@ class SupervisionKind(models.TextChoices):
 class SupervisionStatus(models.TextChoices):
     OPEN = "open", _("待回复")
     ANSWERED = "answered", _("已回复")
+    # The case closed, was merged or cancelled before anyone answered: the order has
+    # nothing left to ask for.
+    SETTLED = "settled", _("随案关闭")
 
 
 class PostponeStatus(models.TextChoices):
@@ -129,6 +133,18 @@ class AccountabilityKind(models.TextChoices):
     ADMONISH = "admonish", _("诫勉谈话")
     ORDER = "order", _("责令整改")
 
+
+class Publicity(models.TextChoices):
+    """Whether a case appears on the public channels (portal map and list, Open311)."""
+
+    AUTO = "auto", _("按渠道默认")
+    PUBLIC = "public", _("公开")
+    HIDDEN = "hidden", _("不公开")
+
+
+# States a case never appears in publicly, whatever the office decided: nothing was
+# done, and the report may have been abuse.
+NEVER_PUBLIC_STATUSES = (Status.INVALID, Status.CANCELLED)
 
 # States in which a case is finished for the public (Open311 "closed").
 DONE_STATUSES = (Status.CLOSED, Status.INVALID, Status.CANCELLED, Status.MERGED)

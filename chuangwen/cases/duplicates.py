@@ -57,15 +57,18 @@ def find_duplicates(
     now: datetime | None = None,
     exclude_id: int | None = None,
     limit: int = 5,
+    within=None,
 ) -> list[Candidate]:
-    """Open cases of ``category`` near (lat, lng), nearest first."""
+    """Open cases of ``category`` near (lat, lng), nearest first; ``within`` is the
+    queryset of cases the caller may see (all cases when None)."""
     from .models import Case
 
     now = now or clock.now()
     radius = category.duplicate_radius_m
     dlat, dlng = _deltas(lat, radius)
     rows = (
-        Case.objects.filter(
+        (Case.objects.all() if within is None else within)
+        .filter(
             category_id=category.pk,
             lat__range=(lat - dlat, lat + dlat),
             lng__range=(lng - dlng, lng + dlng),

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions
-from .choices import AccountabilityKind, Action, SupervisionKind
+from .choices import AccountabilityKind, Action, Publicity, SupervisionKind
 
 # Actions whose form carries a file input, and the kind of photo it stores.
 PHOTO_ACTIONS = {Action.FINISH: "after", Action.VERIFY_OK: "verify", Action.VERIFY_FAIL: "verify"}
@@ -54,6 +54,21 @@ class ActionForm(forms.Form):
         required=False, error_messages={"invalid": _("请选择要合并到的案件。")}
     )
     into_code = forms.CharField(required=False, strip=True, max_length=20)
+
+
+class PublicityForm(forms.Form):
+    publicity = forms.ChoiceField(
+        choices=Publicity.choices,
+        error_messages={"invalid_choice": _("请选择公开方式。"), "required": _("请选择公开方式。")},
+    )
+    public_text = forms.CharField(required=False, strip=True)
+    version = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": _("页面已过期,请刷新后重试。"),
+            "invalid": _("页面已过期,请刷新后重试。"),
+        },
+    )
 
 
 class AccountabilityForm(forms.Form):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from chuangwen.core.models import TimeStampedModel, actor_link
 from chuangwen.core.scoping import VIEW, ActionScope, ScopedQuerySet, path_q
 from chuangwen.core.workcalendar import TimeType
-from chuangwen.org.choices import UnitKind
+from chuangwen.org.choices import OWN_REPORTS_ONLY_ROLES, UnitKind
 from chuangwen.territory.models import chain_link
 
 from .choices import (
@@ -19,6 +19,7 @@ from .choices import (
     OverdueLevel,
     PhotoKind,
     PostponeStatus,
+    Publicity,
     ReopenRequestStatus,
     Satisfaction,
     Status,
@@ -224,6 +225,13 @@ class Case(models.Model):
     client_hash = models.CharField(_("来源标识"), max_length=64, blank=True)
     # Values of the category's extra fields (Open311 attributes, import columns).
     extra = models.JSONField(_("附加信息"), default=dict, blank=True)
+    # The public channels show a case by its channel unless the office decided otherwise,
+    # and then with ``public_text`` when the office wrote one, else the description
+    # with personal data taken out.
+    publicity = models.CharField(
+        _("公开"), max_length=8, choices=Publicity.choices, default=Publicity.AUTO
+    )
+    public_text = models.TextField(_("公开描述"), blank=True)
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name=_("重复于"),
@@ -305,6 +313,8 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.category.name if self.category_id else ''}".strip()
+
+    scope_ignores_roles = OWN_REPORTS_ONLY_ROLES
 
     @classmethod
     def scope_q(cls, scope: ActionScope, action: str) -> Q:
@@ -471,6 +481,8 @@ class CaseRating(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_rating_display()}"
 
+    scope_ignores_roles = OWN_REPORTS_ONLY_ROLES
+
     @classmethod
     def scope_q(cls, scope: ActionScope, action: str) -> Q:
         return path_q("territory_path", scope.paths) | Q(unit_id__in=scope.unit_ids)
@@ -512,6 +524,8 @@ class ReopenRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_status_display()}"
 
+    scope_ignores_roles = OWN_REPORTS_ONLY_ROLES
+
     @classmethod
     def scope_q(cls, scope: ActionScope, action: str) -> Q:
         return path_q("target__territory_path", scope.paths)
@@ -539,6 +553,9 @@ class Supervision(models.Model):
         related_name="+",
     )
     note = models.TextField(_("督办要求"))
+    # The dispatch an overdue order is about: each dispatch (after a send-back, a
+    # redispatch or a reopening) runs its own ladder.
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
     issued_by = actor_link(_("督办人"))
     issued_at = models.DateTimeField(_("督办时间"))
     reply_due_at = models.DateTimeField(_("回复期限"), null=True, blank=True)
@@ -551,6 +568,8 @@ class Supervision(models.Model):
     answer = models.TextField(_("回复"), blank=True)
     answered_by = actor_link(_("回复人"))
     answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("随案关闭时间"), null=True, blank=True)
+    settled_reason = models.CharField(_("关闭原因"), max_length=40, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -559,12 +578,12 @@ class Supervision(models.Model):
         verbose_name_plural = _("督办单")
         ordering = ["-issued_at", "-id"]
         constraints = [
-            # The worker's guarantee: one 超时督办 per case and ladder step, however many
-            # sweeps race or restart.
+            # The worker's guarantee: one 超时督办 per dispatch and ladder step, however
+            # many sweeps race or restart.
             models.UniqueConstraint(
-                fields=["case", "level"],
+                fields=["case", "dispatched_at", "level"],
                 condition=Q(kind=SupervisionKind.OVERDUE),
-                name="supervision_overdue_once",
+                name="supervision_overdue_once_per_dispatch",
             )
         ]
         # The dashboard counts and lists the orders still waiting for an answer.
@@ -572,6 +591,8 @@ class Supervision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_id}"
+
+    scope_ignores_roles = OWN_REPORTS_ONLY_ROLES
 
     @classmethod
     def scope_q(cls, scope: ActionScope, action: str) -> Q:
@@ -629,6 +650,8 @@ class Accountability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.unit_id}"
+
+    scope_ignores_roles = OWN_REPORTS_ONLY_ROLES
 
     @classmethod
     def scope_q(cls, scope: ActionScope, action: str) -> Q:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from chuangwen.core.scoping import CHANGE, VIEW, scope_for
 from chuangwen.org.choices import Role
 
-from .choices import OPEN_STATUSES, Action, Status
+from .choices import OPEN_STATUSES, Action, Channel, Status
 
 # action → (states it starts from, state it leads to; None = unchanged)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -61,6 +61,58 @@ CITY_OFFICE_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_OPERATOR, Role.LEADER}
 SUPERVISOR_ROLES = frozenset({Role.LEADER, Role.CITY_OPERATOR, Role.CITY_ADMIN})
 
 
+_OFFICE_CHANNELS = frozenset(
+    {
+        Channel.FIELD,
+        Channel.HOTLINE,
+        Channel.SURVEY_FEEDBACK,
+        Channel.INSPECTION,
+        Channel.ASSIGNED,
+        Channel.VIDEO,
+    }
+)
+# The channels each role may file a report on. The portal and Open311 are intake paths
+# of their own (no account files on them); the rest says where a report came from, and
+# the office counts and publishes by it, so nobody may label a report as something else.
+ROLE_CHANNELS: dict[str, frozenset[str]] = {
+    Role.CITY_ADMIN: _OFFICE_CHANNELS,
+    Role.CITY_OPERATOR: _OFFICE_CHANNELS,
+    Role.LEADER: frozenset({Channel.ASSIGNED}),
+    Role.DISTRICT_OPERATOR: frozenset(
+        {Channel.FIELD, Channel.HOTLINE, Channel.SURVEY_FEEDBACK, Channel.ASSIGNED, Channel.VIDEO}
+    ),
+    Role.STREET_OPERATOR: frozenset({Channel.FIELD, Channel.ASSIGNED, Channel.VIDEO}),
+    Role.COMMUNITY_OPERATOR: frozenset({Channel.FIELD}),
+    Role.UNIT_HANDLER: frozenset({Channel.FIELD}),
+    Role.INSPECTOR: frozenset({Channel.FIELD, Channel.INSPECTION}),
+    Role.OBSERVER: frozenset({Channel.FIELD}),
+    Role.COLLECTOR: frozenset({Channel.FIELD}),
+    Role.PERSUADER: frozenset({Channel.FIELD}),
+    Role.VOLUNTEER: frozenset({Channel.FIELD}),
+}
+# People who report like citizens: their reports wait for 受理 however they came in.
+CITIZEN_LIKE_ROLES = frozenset({Role.VOLUNTEER, Role.PERSUADER, Role.OBSERVER})
+
+
+def channels_for(user) -> frozenset[str]:
+    """The channels ``user`` may file reports on (``None``: the system, any)."""
+    if user is None:
+        return frozenset(Channel.values)
+    scope = scope_for(user)
+    if scope.superuser:
+        return _OFFICE_CHANNELS
+    return frozenset().union(*(ROLE_CHANNELS.get(g.role, frozenset()) for g in scope.grants))
+
+
+def reports_trusted(user) -> bool:
+    """Whether a report by ``user`` on a trusted channel is registered without review:
+    the office's and the territories' own staff, not volunteers, 劝导员 or observers."""
+    if user is None:
+        return True
+    scope = scope_for(user)
+    return scope.superuser or any(g.role not in CITIZEN_LIKE_ROLES for g in scope.grants)
+
+
 def operates(user, path: str) -> bool:
     return scope_for(user).for_action(CHANGE).covers_path(path)
 
@@ -107,6 +159,11 @@ def sees_reporter(user) -> bool:
     return any(g.role in CITY_OFFICE_ROLES and g.territory_path == root for g in scope.grants)
 
 
+def decides_publicity(user) -> bool:
+    """Whether a case is published, and with which words, is the city office's call."""
+    return user is None or scope_for(user).for_action(CHANGE).citywide
+
+
 def holds_accountable(user) -> bool:
     """问责 is decided by the city office."""
     return user is None or scope_for(user).for_action(CHANGE).citywide
@@ -127,6 +184,21 @@ def may(user, action: str, case) -> bool:
     if action == Action.SUPERVISE:
         return supervises(user, case.territory_path)
     return False
+
+
+def may_add_photo(user, kind: str, case) -> bool:
+    """A photo is evidence of a step: "after" photos are the unit's (处置), "verify"
+    photos the verifier's (核查); "before" photos document the problem and are the
+    reporter's, the territory's operators' or its field staff's to add."""
+    from .choices import PhotoKind
+
+    if user is None:
+        return True
+    if kind == PhotoKind.AFTER:
+        return may(user, Action.FINISH, case)
+    if kind == PhotoKind.VERIFY:
+        return may(user, Action.VERIFY_OK, case)
+    return case.reporter_id == user.pk or verifies(user, case.territory_path)
 
 
 def state_allows(action: str, case, *, pending_postponement: bool) -> bool:

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chuangwen.core import clock
-from chuangwen.core.privacy import mask_name, mask_phone
+from chuangwen.core.privacy import mask_name, mask_phone, public_coordinate, redact
 from chuangwen.core.scoping import CHANGE, VIEW, scope_for
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.org.selectors import territory_default_unit
@@ -20,10 +20,12 @@ from chuangwen.territory.models import TerritoryNode
 from . import permissions
 from .choices import (
     DONE_STATUSES,
+    NEVER_PUBLIC_STATUSES,
     OPEN_STATUSES,
     Action,
     OverdueLevel,
     PostponeStatus,
+    Publicity,
     ReopenRequestStatus,
     Satisfaction,
     Status,
@@ -341,10 +343,29 @@ def map_points(*, user, filters: CaseFilter | None = None, limit: int = 5000) ->
 
 
 # -- duplicates ----------------------------------------------------------------------------
-def duplicate_candidates(*, category, lat, lng, exclude_id: int | None = None, limit: int = 5):
+@dataclass(frozen=True)
+class PublicCandidate:
+    """What the portal may say of an open case near a citizen's report: how far, of
+    which kind (the category the citizen chose) and how far along, and the id to
+    follow it by; never its code, text, address or time."""
+
+    id: int
+    distance_m: float
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+
+def duplicate_candidates(
+    *, user, category, lat, lng, exclude_id: int | None = None, limit: int = 5
+) -> list:
     """Open cases a report at (lat, lng) probably repeats; ``category`` is a 小类 code or
-    a standard code. Nothing (not an error) when the input does not name a place and a
-    category yet: the form asks before the report is complete."""
+    a standard code. Staff (``user``) get the cases of their scope; the public
+    (``user=None``) gets ``PublicCandidate`` rows of any case. Nothing (not an error)
+    when the input does not name a place and a category yet: the form asks before the
+    report is complete."""
     from .duplicates import find_duplicates
 
     code = (category or "").split("-")[0].strip()
@@ -355,7 +376,13 @@ def duplicate_candidates(*, category, lat, lng, exclude_id: int | None = None, l
     found = Category.objects.filter(code=code, parent__isnull=False, is_active=True).first()
     if found is None:
         return []
-    return find_duplicates(category=found, lat=lat, lng=lng, exclude_id=exclude_id, limit=limit)
+    within = None if user is None else case_queryset(user)
+    rows = find_duplicates(
+        category=found, lat=lat, lng=lng, exclude_id=exclude_id, limit=limit, within=within
+    )
+    if user is None:
+        return [PublicCandidate(r.id, r.distance_m, r.status) for r in rows]
+    return rows
 
 
 def case_id_for_code(*, user, code: str) -> int:
@@ -394,6 +421,42 @@ PUBLIC_STEPS = {
     Action.REOPEN_REQUEST: _("市民申请重新办理"),
     Action.REOPEN_REFUSE: _("重新办理申请未通过"),
 }
+
+
+def public_q(prefix: str = "") -> Q:
+    """The cases the public channels may show: those of a channel the office publishes
+    (``PUBLIC_CHANNELS``) unless hidden, those the office published by hand, and never a
+    rejected or cancelled one. ``prefix`` reaches the case through a relation."""
+
+    def q(**lookups) -> Q:
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    chosen = q(publicity=Publicity.PUBLIC) | (
+        q(publicity=Publicity.AUTO) & q(channel__in=list(settings.PUBLIC_CHANNELS))
+    )
+    return chosen & ~q(status__in=NEVER_PUBLIC_STATUSES)
+
+
+def is_public(case: Case) -> bool:
+    if case.status in NEVER_PUBLIC_STATUSES or case.publicity == Publicity.HIDDEN:
+        return False
+    return case.publicity == Publicity.PUBLIC or case.channel in settings.PUBLIC_CHANNELS
+
+
+def public_description(case: Case) -> str:
+    """What the public reads of a case: the office's public text, else the description,
+    both with personal data taken out."""
+    return redact(case.public_text or case.description)
+
+
+def public_place(*names: str | None) -> str:
+    """A public address stops at the community: the territory names, never the text the
+    reporter typed (which may name a flat)."""
+    return "".join(name for name in names if name)
+
+
+def public_point(lat: float, lng: float) -> tuple[float, float]:
+    return public_coordinate(lat), public_coordinate(lng)
 
 
 def public_case(*, token: str) -> Case:
@@ -470,11 +533,11 @@ def public_status(case: Case) -> dict:
 
 
 def public_recent(*, days: int = 30, limit: int = 500) -> list[dict]:
-    """Recent cases for the public map and list: place, category and status only."""
+    """Recent public cases for the public map and list: place, category and status only."""
     since = clock.now() - timedelta(days=days)
     rows = (
-        Case.objects.filter(reported_at__gte=since)
-        .exclude(status__in=(Status.INVALID, Status.CANCELLED, Status.MERGED))
+        Case.objects.filter(public_q(), reported_at__gte=since)
+        .exclude(status=Status.MERGED)
         .order_by("-reported_at", "-id")
         .values_list(
             "code",
@@ -486,22 +549,26 @@ def public_recent(*, days: int = 30, limit: int = 500) -> list[dict]:
             "category__name",
             "district__name",
             "street__name",
+            "community__name",
         )[:limit]
     )
-    return [
-        {
-            "code": code,
-            "lat": round(lat, 5),
-            "lng": round(lng, 5),
-            "status": status,
-            "status_label": str(Status(status).label),
-            "reported_at": reported_at,
-            "closed_at": closed_at,
-            "category": category,
-            "place": " ".join(n for n in (district, street) if n),
-        }
-        for code, lat, lng, status, reported_at, closed_at, category, district, street in rows
-    ]
+    result = []
+    for code, lat, lng, status, reported, closed, category, *places in rows:
+        lat, lng = public_point(lat, lng)
+        result.append(
+            {
+                "code": code,
+                "lat": lat,
+                "lng": lng,
+                "status": status,
+                "status_label": str(Status(status).label),
+                "reported_at": reported,
+                "closed_at": closed,
+                "category": category,
+                "place": " ".join(name for name in places if name),
+            }
+        )
+    return result
 
 
 def public_report_count(*, since: datetime, client_hash: str = "", phone: str = "") -> int:

@@ -22,6 +22,7 @@ from chuangwen.core.audit import audit, enqueue
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.models import OutboxMessage
 from chuangwen.core.scoping import CHANGE, scope_for
+from chuangwen.core.text import clean_text
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import Role, UnitKind
 from chuangwen.org.models import Unit
@@ -38,6 +39,7 @@ from .choices import (
     OverdueLevel,
     PhotoKind,
     PostponeStatus,
+    Publicity,
     ReopenRequestStatus,
     Satisfaction,
     Stage,
@@ -91,15 +93,6 @@ def _new_code(moment: datetime) -> str:
 def new_public_token() -> str:
     # 12 of 32 symbols: 60 bits, beyond guessing, and short enough to read out on a phone.
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
-
-
-def _clean_text(value: str | None, *, field: str, label: str, required: bool, limit: int) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ServiceError(f"请填写{label}。", field=field)
-    if len(text) > limit:
-        raise ServiceError(f"{label}不能超过 {limit} 个字。", field=field)
-    return text
 
 
 def _coordinates(lat, lng) -> tuple[float, float]:
@@ -324,8 +317,13 @@ def case_report(
     ``unit_id`` names the responsible unit when the reporter knows it (the owner of an
     evaluation point): it replaces the routing rule's suggestion and, on a trusted
     channel, the case is dispatched to it at once."""
-    key = _clean_text(
-        idempotency_key, field="idempotency_key", label="幂等键", required=False, limit=80
+    key = clean_text(
+        idempotency_key,
+        field="idempotency_key",
+        label="幂等键",
+        required=False,
+        limit=80,
+        multiline=False,
     )
     existing = case_for_idempotency_key(user=actor, key=key)
     if existing is None:
@@ -336,23 +334,44 @@ def case_report(
     if scope is not None and not scope.superuser and not scope.grants:
         raise PermissionDeniedError("您的账号没有上报案件的权限。")
     standard = resolve_standard(category)
-    text = _clean_text(
+    text = clean_text(
         description, field="description", label="问题描述", required=True, limit=MAX_DESCRIPTION
     )
-    address = _clean_text(address, field="address", label="地址", required=False, limit=200)
-    reporter_name = _clean_text(
-        reporter_name, field="reporter_name", label="上报人姓名", required=False, limit=40
+    address = clean_text(
+        address, field="address", label="地址", required=False, limit=200, multiline=False
     )
-    reporter_phone = _clean_text(
-        reporter_phone, field="reporter_phone", label="上报人电话", required=False, limit=20
+    reporter_name = clean_text(
+        reporter_name,
+        field="reporter_name",
+        label="上报人姓名",
+        required=False,
+        limit=40,
+        multiline=False,
+    )
+    reporter_phone = clean_text(
+        reporter_phone,
+        field="reporter_phone",
+        label="上报人电话",
+        required=False,
+        limit=20,
+        multiline=False,
     )
     if reporter_phone and not reporter_phone.replace("-", "").isdigit():
         raise ServiceError("上报人电话只能包含数字和“-”。", field="reporter_phone")
     channel = channel or Channel.FIELD
     if channel not in Channel.values:
         raise ServiceError(f"未知的来源渠道:{channel}", field="channel")
-    external_id = _clean_text(
-        external_id, field="external_id", label="外部编号", required=False, limit=60
+    if channel not in permissions.channels_for(actor):
+        raise PermissionDeniedError(
+            f"您的账号不能以“{Channel(channel).label}”渠道上报案件。", field="channel"
+        )
+    external_id = clean_text(
+        external_id,
+        field="external_id",
+        label="外部编号",
+        required=False,
+        limit=60,
+        multiline=False,
     )
     lat, lng = _coordinates(lat, lng)
     chain = locate(lng, lat)
@@ -363,7 +382,9 @@ def case_report(
         unit, rule = _active_unit(unit_id, label="责任单位"), None
     else:
         unit, rule = route_for(standard.category, deepest)
-    trusted = channel in TRUSTED_CHANNELS and actor is not None
+    trusted = (
+        channel in TRUSTED_CHANNELS and actor is not None and permissions.reports_trusted(actor)
+    )
     now = clock.now()
     on_behalf = channel in THIRD_PARTY_CHANNELS
     reporter = None if on_behalf else actor
@@ -372,7 +393,7 @@ def case_report(
         reporter_phone = reporter_phone or reporter.phone
     original = None
     if follow_case_id is not None:
-        original = _followable(standard.category, lat, lng, follow_case_id, now)
+        original = _followable(standard.category, lat, lng, follow_case_id, now, actor=actor)
 
     for _attempt in range(5):
         case = Case(
@@ -473,6 +494,8 @@ def _move(
     _close_stage(case, now)
     case.status = to_status
     _open_stage(case, now)
+    if to_status in SETTLING_STATUSES:
+        _settle_orders(case, now)
     _record(
         case,
         action=action,
@@ -482,6 +505,25 @@ def _move(
         note=note,
         data=data,
         actor_unit=actor_unit if actor_unit is not None else _actor_unit(actor, case),
+    )
+
+
+# Where a case ends, its open 督办单 end with it, saying why.
+SETTLING_STATUSES = {
+    Status.CLOSED: "案件已结案",
+    Status.MERGED: "案件已合并",
+    Status.CANCELLED: "案件已作废",
+    Status.INVALID: "案件不予受理",
+}
+
+
+def _settle_orders(case: Case, now: datetime) -> None:
+    if case.pk is None:  # a case merged at intake has no orders yet
+        return
+    Supervision.objects.filter(case=case, status=SupervisionStatus.OPEN).update(
+        status=SupervisionStatus.SETTLED,
+        settled_at=now,
+        settled_reason=SETTLING_STATUSES[case.status],
     )
 
 
@@ -605,11 +647,11 @@ def _step(t: Transition, to_status: str, *, note: str = "", data: dict | None = 
 
 
 def _required_note(note: str, label: str) -> str:
-    return _clean_text(note, field="note", label=label, required=True, limit=MAX_NOTE)
+    return clean_text(note, field="note", label=label, required=True, limit=MAX_NOTE)
 
 
 def _optional_note(note: str) -> str:
-    return _clean_text(note, field="note", label="意见", required=False, limit=MAX_NOTE)
+    return clean_text(note, field="note", label="意见", required=False, limit=MAX_NOTE)
 
 
 def case_accept(*, case_id: int, actor, note: str = "", version: int | None = None) -> Case:
@@ -837,14 +879,61 @@ def case_cancel(*, case_id: int, actor, note: str, version: int | None = None) -
         return _step(t, Status.CANCELLED, note=reason)
 
 
+# -- publication ---------------------------------------------------------------------------
+def case_publicity_set(
+    *, case_id: int, actor, publicity: str, public_text: str = "", version: int | None = None
+) -> Case:
+    """The office publishes a case on the public channels, hides it, or leaves it to its
+    channel's default, and may write the text the public reads instead of the
+    description (redacted all the same)."""
+    if not permissions.decides_publicity(actor):
+        raise PermissionDeniedError("只有市创文办可以设置案件是否公开。")
+    if publicity not in Publicity.values:
+        raise ServiceError("公开方式只能是按渠道默认、公开或不公开。", field="publicity")
+    text = clean_text(
+        public_text, field="public_text", label="公开描述", required=False, limit=MAX_DESCRIPTION
+    )
+    with transaction.atomic():
+        case = _locked_case(case_id, actor)
+        if version is not None and int(version) != case.version:
+            raise ConflictError("案件已被他人处理,请刷新后重试。")
+        before = {"publicity": case.publicity, "public_text": bool(case.public_text)}
+        case.publicity, case.public_text = publicity, text
+        now = clock.now()
+        _record(
+            case,
+            action=Action.PUBLICITY,
+            actor=actor,
+            now=now,
+            from_status=case.status,
+            note=text,
+            data={"publicity": publicity, "before": before["publicity"]},
+            actor_unit=_actor_unit(actor, case),
+        )
+        audit(
+            actor=actor,
+            action="cases.publicity",
+            obj=case,
+            summary=f"案件 {case.code} 公开方式:{Publicity(publicity).label}",
+            data={"publicity": publicity, "public_text": bool(text), "before": before},
+        )
+        case.version += 1
+        case.save()
+        return case
+
+
 # -- duplicates ----------------------------------------------------------------------------
-def _followable(category: Category, lat: float, lng: float, case_id, now: datetime) -> Case:
-    """The open case a reporter chose to follow, if it is one of the duplicates offered."""
+def _followable(
+    category: Category, lat: float, lng: float, case_id, now: datetime, *, actor
+) -> Case:
+    """The open case a reporter chose to follow, if it is one of the duplicates offered:
+    for an account, only among the cases it may see."""
     try:
         case_id = int(case_id)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ServiceError("要跟进的案件编号不正确。", field="follow_case_id") from None
-    nearby = find_duplicates(category=category, lat=lat, lng=lng, now=now, limit=100)
+    within = Case.objects.scoped_for(actor) if actor is not None else None
+    nearby = find_duplicates(category=category, lat=lat, lng=lng, now=now, limit=100, within=within)
     if case_id not in {c.id for c in nearby}:
         raise ServiceError("所选案件不是附近的同类在办案件,不能跟进。", field="follow_case_id")
     return Case.objects.get(pk=case_id)
@@ -934,7 +1023,7 @@ def case_rate(*, token: str, rating: str, comment: str = "") -> CaseRating:
     """The reporter's 回访 rating, once, after the case (or its original) is closed."""
     if rating not in Satisfaction.values:
         raise ServiceError("请选择满意、基本满意或不满意。", field="rating")
-    comment = _clean_text(comment, field="comment", label="评价意见", required=False, limit=500)
+    comment = clean_text(comment, field="comment", label="评价意见", required=False, limit=500)
     with transaction.atomic():
         case = _public_case(token)
         target = handled_case(case)
@@ -968,7 +1057,7 @@ def case_rate(*, token: str, rating: str, comment: str = "") -> CaseRating:
 def reopen_request_submit(*, token: str, reason: str) -> ReopenRequest:
     """A dissatisfied reporter asks, within the reopen window, for the case to be handled
     again; the request waits for an operator's review."""
-    reason = _clean_text(reason, field="reason", label="申请理由", required=True, limit=500)
+    reason = clean_text(reason, field="reason", label="申请理由", required=True, limit=500)
     with transaction.atomic():
         case = _public_case(token)
         target = handled_case(case)
@@ -1118,6 +1207,10 @@ def photo_upload(
             )
             if case is None:
                 raise ServiceError("案件不存在。")
+            if not permissions.may_add_photo(actor, kind, case):
+                raise PermissionDeniedError(
+                    f"您没有权限为该案件上传“{PhotoKind(kind).label}”照片。"
+                )
             if not case.is_open:
                 raise ConflictError("案件已办结,不能再上传照片。")
         row = CasePhoto(
@@ -1195,6 +1288,7 @@ def _issue(
         unit=unit,
         superior_unit=superior,
         note=note,
+        dispatched_at=case.dispatched_at,
         issued_by=actor if getattr(actor, "pk", None) else None,
         issued_at=now,
         reply_due_at=get_calendar().deadline(now, reply_days, TimeType.WORK_DAYS),
@@ -1221,8 +1315,8 @@ def _issue(
 
 
 def supervise_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
-    """The worker's sweep: light yellow, then red, and issue exactly one 超时督办 per case
-    and step. Each case is its own transaction, so a sweep killed halfway loses nothing
+    """The worker's sweep: light yellow, then red, and issue exactly one 超时督办 per
+    dispatch and step (a case sent back and dispatched again runs a fresh ladder). Each case is its own transaction, so a sweep killed halfway loses nothing
     and the next one carries on; locks skipped by a concurrent sweep are its to handle,
     and the unique constraint makes a second order impossible anyway."""
     now = now or clock.now()
@@ -1247,7 +1341,10 @@ def supervise_overdue(*, now: datetime | None = None, limit: int = 500) -> int:
                 if case is None:
                     continue
                 if Supervision.objects.filter(
-                    case=case, kind=SupervisionKind.OVERDUE, level=level
+                    case=case,
+                    kind=SupervisionKind.OVERDUE,
+                    level=level,
+                    dispatched_at=case.dispatched_at,
                 ).exists():
                     case.overdue_level = level
                     case.save(update_fields=["overdue_level"])
@@ -1324,9 +1421,11 @@ def supervision_answer(*, supervision_id: int, answer: str, actor) -> Supervisio
             raise ServiceError("督办单不存在。")
         if not permissions.acts_for_unit(actor, order.unit_id) and actor is not None:
             raise PermissionDeniedError("只有被督办单位可以回复督办单。")
+        if order.status == SupervisionStatus.SETTLED:
+            raise ConflictError(f"该督办单已随案关闭({order.settled_reason}),无需回复。")
         if order.status != SupervisionStatus.OPEN:
             raise ConflictError("该督办单已回复。")
-        order.answer = _clean_text(
+        order.answer = clean_text(
             answer, field="answer", label="回复内容", required=True, limit=MAX_NOTE
         )
         order.answered_by = actor
@@ -1368,7 +1467,7 @@ def accountability_record(
         raise ServiceError("扣分须为数字。", field="points") from None
     if points < 0 or points > 100:
         raise ServiceError("扣分须在 0 到 100 之间。", field="points")
-    text = _clean_text(reason, field="reason", label="问责事由", required=True, limit=MAX_NOTE)
+    text = clean_text(reason, field="reason", label="问责事由", required=True, limit=MAX_NOTE)
     with transaction.atomic():
         case = _locked_case(case_id, actor) if case_id else None
         unit = _active_unit(unit_id or (case.unit_id if case else None), label="问责单位")
@@ -1384,7 +1483,7 @@ def accountability_record(
             case=case,
             supervision=supervision,
             unit=unit,
-            person_name=_clean_text(
+            person_name=clean_text(
                 person_name, field="person_name", label="问责对象", required=False, limit=40
             ),
             kind=kind,
@@ -1426,7 +1525,7 @@ def accountability_record(
 
 # -- saved views ---------------------------------------------------------------------------
 def saved_view_save(*, user, name: str, query: str) -> SavedView:
-    name = _clean_text(name, field="name", label="名称", required=True, limit=40)
+    name = clean_text(name, field="name", label="名称", required=True, limit=40)
     query = (query or "").lstrip("?")[:1000]
     view, _ = SavedView.objects.update_or_create(user=user, name=name, defaults={"query": query})
     return view

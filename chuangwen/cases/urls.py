@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/act/", views.case_act, name="act"),
     path("<int:pk>/supervise/", views.case_supervise, name="supervise"),
     path("<int:pk>/accountability/", views.case_accountability, name="accountability"),
+    path("<int:pk>/publicity/", views.case_publicity, name="publicity"),
 ]

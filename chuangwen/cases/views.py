@@ -36,6 +36,7 @@ from .choices import (
     Channel,
     OverdueLevel,
     PhotoKind,
+    Publicity,
     Satisfaction,
     Status,
     SupervisionKind,
@@ -47,6 +48,7 @@ from .forms import (
     AccountabilityForm,
     ActionForm,
     AnswerForm,
+    PublicityForm,
     ReportForm,
     SavedViewForm,
     SupervisionForm,
@@ -257,7 +259,11 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "pending": selectors.pending_postponement(case),
         "duplicate_candidates": (
             selectors.duplicate_candidates(
-                category=case.category.code, lat=case.lat, lng=case.lng, exclude_id=case.pk
+                user=user,
+                category=case.category.code,
+                lat=case.lat,
+                lng=case.lng,
+                exclude_id=case.pk,
             )
             if case.is_open
             else []
@@ -267,6 +273,12 @@ def _detail_context(request, case: Case, **extra) -> dict:
         and case.is_open
         and case.unit_id is not None,
         "can_hold_accountable": permissions.holds_accountable(user),
+        "publicity": {
+            "public": selectors.is_public(case),
+            "text": selectors.public_description(case),
+            "editable": permissions.decides_publicity(user),
+            "choices": Publicity.choices,
+        },
         "accountabilities": list(selectors.accountability_list(user=user).filter(case=case)),
         "accountability_kinds": AccountabilityKind.choices,
         "supervision_kinds": [
@@ -453,6 +465,31 @@ def case_accountability(request, pk: int):
         _("已记录对%(unit)s的问责:%(kind)s。")
         % {"unit": record.unit.name, "kind": record.get_kind_display()},
     )
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_publicity(request, pk: int):
+    selectors.case_get(user=request.user, case_id=pk)  # 404 outside the scope
+    form = PublicityForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, pk, _form_error(form), failed="publicity")
+    data = form.cleaned_data
+    try:
+        case = services.case_publicity_set(
+            case_id=pk,
+            actor=request.user,
+            publicity=data["publicity"],
+            public_text=data["public_text"],
+            version=data["version"],
+        )
+    except ServiceError as error:
+        return _refused(request, pk, error, failed="publicity")
+    if selectors.is_public(case):
+        messages.success(request, _("案件将在市民随手拍和 Open311 上公开。"))
+    else:
+        messages.success(request, _("案件不在公开渠道显示。"))
     return redirect("cases:detail", pk=pk)
 
 
@@ -668,6 +705,7 @@ def report(request):
 def report_nearby(request):
     """Open cases of the chosen kind near the chosen point, offered to follow."""
     nearby = selectors.duplicate_candidates(
+        user=request.user,
         category=request.GET.get("category", ""),
         lat=request.GET.get("lat"),
         lng=request.GET.get("lng"),

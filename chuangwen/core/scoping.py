@@ -62,14 +62,20 @@ class Scope:
     def roles(self) -> frozenset[str]:
         return frozenset(g.role for g in self.grants)
 
-    def for_action(self, action: str) -> ActionScope:
+    def for_action(self, action: str, *, ignoring: frozenset[str] = frozenset()) -> ActionScope:
+        """What ``action`` may touch; grants of the roles in ``ignoring`` count for
+        nothing (a model whose rows those roles only see as their own makes them so)."""
         from chuangwen.org.choices import ROLE_ACTIONS
 
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if self.superuser:
             return ActionScope(citywide=True)
-        grants = [g for g in self.grants if action in ROLE_ACTIONS.get(g.role, ())]
+        grants = [
+            g
+            for g in self.grants
+            if action in ROLE_ACTIONS.get(g.role, ()) and g.role not in ignoring
+        ]
         if not grants:
             return ActionScope(user_id=self.user_id)
         paths = {g.territory_path for g in grants if g.territory_path}
@@ -137,11 +143,32 @@ def require(user, action: str, *, path: str | None = None) -> None:
     raise PermissionDeniedError("您没有权限执行此操作。")
 
 
+def may_export(user) -> bool:
+    """Whether ``user`` may take data away in bulk (XLSX, PDF, the API's result lists)
+    anywhere at all; what they export is then their EXPORT scope. The pages and the API
+    ask the same question, so neither opens a door the other keeps shut."""
+    return user is None or not scope_for(user).for_action(EXPORT).empty
+
+
+def require_export(user) -> None:
+    from .errors import PermissionDeniedError
+
+    if not may_export(user):
+        raise PermissionDeniedError("您没有导出数据的权限。")
+
+
 class ScopedQuerySet(models.QuerySet):
+    """``scoped_for``: the rows a user may touch. A model lists in ``scope_ignores_roles``
+    the roles whose territory grants do not reach its rows (their holders see only what
+    ``scope_q`` gives them as persons, such as their own reports)."""
+
     def scoped_for(self, user, action: str = VIEW):
-        scope = scope_for(user).for_action(action)
+        ignoring = getattr(self.model, "scope_ignores_roles", frozenset())
+        scope = scope_for(user).for_action(action, ignoring=ignoring)
         if scope.citywide:
             return self
-        if scope.empty:
+        # Without a grant nothing is in scope, except that holders of an ignored role
+        # still see what is theirs as persons.
+        if scope.empty and not (ignoring and scope.user_id):
             return self.none()
         return self.filter(self.model.scope_q(scope, action))

@@ -264,7 +264,11 @@ class History:
             yield t
             if repeat:  # the operator sees the earlier report and merges this one into it
                 found = selectors.duplicate_candidates(
-                    category=standard.category.code, lat=lat, lng=lng, exclude_id=case.pk
+                    user=op,
+                    category=standard.category.code,
+                    lat=lat,
+                    lng=lng,
+                    exclude_id=case.pk,
                 )
                 if found:
                     services.case_merge(

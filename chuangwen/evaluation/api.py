@@ -6,6 +6,8 @@ from django.db.models import Count, Q
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from chuangwen.core.scoping import require_export
+
 from . import selectors
 from .choices import COUNTED_STATUSES
 
@@ -152,14 +154,16 @@ def rounds(request):
 @router.get("/rounds/{int:round_id}/results", response=list[ResultOut], summary="测评结果汇总")
 def results(request, round_id: int, query: Query[ResultsQuery]):
     """按点位、点位类型、社区、街道、区县或责任单位汇总:得分、应得分、得分率和全市名次。
-    只返回调用者权限范围内的对象;名次在全市同层级中计算。"""
+    只返回调用者权限范围内的对象;名次在全市同层级中计算。需要导出权限。"""
     round_ = selectors.round_get(user=request.auth, round_id=round_id)
+    require_export(request.auth)
     return selectors.round_results(round_=round_, level=query.level, user=request.auth)
 
 
 @router.get("/rounds/{int:round_id}/problems", response=list[ProblemOut], summary="问题清单")
 @paginate(LimitOffsetPagination)
 def problems(request, round_id: int):
-    """本轮测评中每个不合格检查项及其生成的案件。"""
+    """本轮测评中每个不合格检查项及其生成的案件。需要导出权限。"""
     round_ = selectors.round_get(user=request.auth, round_id=round_id)
+    require_export(request.auth)
     return [_problem(row) for row in selectors.round_problems(round_=round_, user=request.auth)]

@@ -5,15 +5,9 @@ from __future__ import annotations
 import math
 
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.text import clean_text
 
-
-def clean_text(value, *, field: str, label: str, limit: int, required: bool = False) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value)
-    if required and not text:
-        raise ServiceError(f"请填写{label}。", field=field)
-    if len(text) > limit:
-        raise ServiceError(f"{label}不能超过 {limit} 个字。", field=field)
-    return text
+__all__ = ["clean_float", "clean_text"]
 
 
 def clean_float(value, *, field: str, label: str) -> float:

@@ -419,8 +419,34 @@ def round_results(*, round_: Round, level: str, user) -> list[Subject]:
         before = {s.key: s.rate for s in _subjects(round_.previous, level)}
         for subject in subjects:
             subject.previous_rate = before.get(subject.key)
-    visible = set(inspections_in(round_, user).values_list(LEVEL_FIELD[level], flat=True))
+    visible = _visible_subjects(round_, level, user, {s.key for s in subjects})
     return [s for s in subjects if s.key in visible]
+
+
+def _visible_subjects(round_: Round, level: str, user, keys: set) -> set:
+    """The subjects whose line ``user`` may read, as the assessment's rankings decide
+    it: a territory inside the user's scope, a unit of their own or inside it, a point
+    they see. A subject's figures cover all its points, so a district's or a city-wide
+    unit's line is not a street's to read, even where the street holds some of them;
+    a point type's line adds up the whole city and is for city-wide readers only."""
+    if user is None:
+        return keys
+    scope = scope_for(user).for_action(VIEW)
+    if scope.citywide:
+        return keys
+    if level == SubjectLevel.POINT:
+        return set(inspections_in(round_, user).values_list("point_id", flat=True))
+    if level in (SubjectLevel.DISTRICT, SubjectLevel.STREET, SubjectLevel.COMMUNITY):
+        paths = TerritoryNode.objects.filter(pk__in=keys).values_list("pk", "path")
+        return {pk for pk, path in paths if scope.covers_path(path)}
+    if level == SubjectLevel.UNIT:
+        units = Unit.objects.filter(pk__in=keys).values_list("pk", "territory__path")
+        return {
+            pk
+            for pk, path in units
+            if pk in scope.unit_ids or (path is not None and scope.covers_path(path))
+        }
+    return set()
 
 
 def round_point_map(*, round_: Round, user) -> list[dict]:

@@ -24,6 +24,7 @@ from chuangwen.cases.bulk import BulkRow, taken_tickets
 from chuangwen.cases.duplicates import DuplicateIndex
 from chuangwen.cases.models import Case, CaseStandard, Category
 from chuangwen.core import clock
+from chuangwen.core.text import strip_controls
 from chuangwen.territory.routing import Chain, get_index
 
 from .choices import EXTRA, TARGET_KEYS
@@ -42,6 +43,8 @@ LIMITS = {
     "reporter_phone": 20,
 }
 _PHONE = re.compile(r"^[0-9-]+$")
+# Columns whose text may run over several lines; every other cell is one line.
+MULTILINE = frozenset({"description"})
 EXTRA_TIME = "原始时间"
 
 
@@ -167,7 +170,8 @@ class Checker:
         index = self.columns.get(key)
         if index is None or index >= len(row.cells):
             return ""
-        return row.cells[index].strip()
+        # The same cleaning as every other intake path: bulk rows skip case_report.
+        return strip_controls(row.cells[index], multiline=key in MULTILINE).strip()
 
     def error(self, row: _Row, key: str, message: str) -> None:
         row.errors.append(
@@ -254,8 +258,13 @@ class Checker:
         if when:
             extra[EXTRA_TIME] = when
         for header, index in self.extra:
-            if index < len(row.cells) and row.cells[index].strip():
-                extra[header] = row.cells[index].strip()
+            value = (
+                strip_controls(row.cells[index], multiline=False).strip()
+                if index < len(row.cells)
+                else ""
+            )
+            if value:
+                extra[header] = value
         return BulkRow(
             standard=standard,
             lat=place.lat,

@@ -7,6 +7,8 @@ from xml.etree import ElementTree
 
 from django.http import HttpResponse
 
+from chuangwen.core.text import strip_controls
+
 from .choices import CONTENT_TYPES
 
 # The element each member of a list is written as, by the list's own element.
@@ -27,7 +29,9 @@ def _text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    # Reports are cleaned on the way in; names the office typed into the admin are not
+    # all, and one stray control character would make the whole document unreadable.
+    return strip_controls(str(value))
 
 
 def _fill(element: ElementTree.Element, value) -> None:

@@ -1,5 +1,6 @@
-"""Every read of the Open311 endpoint. What it shows the public is a report's category,
-place, progress and text with phone numbers masked: never a reporter, a photo or a
+"""Every read of the Open311 endpoint. It shows published cases only (cases.selectors
+``public_q``): their category, progress, the place down to the community, a point rounded
+to about 100 m and the text with personal data redacted; never a reporter, a photo or a
 tracking token (except to whoever already holds it)."""
 
 from __future__ import annotations
@@ -15,8 +16,13 @@ from django.utils.translation import gettext as _
 
 from chuangwen.cases.choices import DONE_STATUSES, Action, CategoryKind, Satisfaction, Status
 from chuangwen.cases.models import Case, CaseEvent, CaseStandard, Category
-from chuangwen.cases.selectors import PUBLIC_STEPS
-from chuangwen.core.privacy import mask_phones_in
+from chuangwen.cases.selectors import (
+    PUBLIC_STEPS,
+    public_description,
+    public_place,
+    public_point,
+    public_q,
+)
 from chuangwen.core.scoping import VIEW
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.org.choices import UnitKind
@@ -211,12 +217,6 @@ def _latest_steps(cases: list[Case]) -> dict[int, str]:
     return latest
 
 
-def _address(case: Case) -> str:
-    if case.address:
-        return case.address
-    return "".join(n.name for n in (case.district, case.street, case.community) if n)
-
-
 def request_rows(cases: list[Case]) -> list[dict]:
     notes = _latest_steps(cases)
     rows = []
@@ -224,6 +224,7 @@ def request_rows(cases: list[Case]) -> list[dict]:
         # A merged report is closed; the case it joined is the one being handled.
         handled = case.duplicate_of if case.status == Status.MERGED and case.duplicate_of else case
         done = case.status in DONE_STATUSES
+        lat, lng = public_point(case.lat, case.lng)
         rows.append(
             {
                 "service_request_id": case.code,
@@ -231,7 +232,7 @@ def request_rows(cases: list[Case]) -> list[dict]:
                 "status_notes": notes.get(case.pk),
                 "service_name": case.category.name,
                 "service_code": case.category.code,
-                "description": mask_phones_in(case.description),
+                "description": public_description(case),
                 "agency_responsible": handled.unit.name if handled.unit else None,
                 "service_notice": service_notice(case),
                 "requested_datetime": format_datetime(case.reported_at),
@@ -239,11 +240,13 @@ def request_rows(cases: list[Case]) -> list[dict]:
                     case.closed_at if done and case.closed_at else case.updated_at
                 ),
                 "expected_datetime": format_datetime(handled.deadline),
-                "address": _address(case),
+                "address": public_place(
+                    *(n.name if n else None for n in (case.district, case.street, case.community))
+                ),
                 "address_id": None,
                 "zipcode": None,
-                "lat": round(case.lat, 5),
-                "long": round(case.lng, 5),
+                "lat": lat,
+                "long": lng,
                 "media_url": None,
             }
         )
@@ -251,8 +254,11 @@ def request_rows(cases: list[Case]) -> list[dict]:
 
 
 def _cases() -> QuerySet[Case]:
-    return Case.objects.select_related(
-        "category", "unit", "district", "street", "community", "duplicate_of__unit"
+    """The published cases: everything Open311 shows comes from here."""
+    return (
+        Case.objects.filter(public_q())
+        .select_related("category", "unit", "district", "street", "community", "duplicate_of__unit")
+        .defer("district__geometry", "street__geometry", "community__geometry")
     )
 
 
@@ -312,7 +318,10 @@ def request_updates(
     """Public steps in a time window, oldest first: a client that gets ``limit`` rows
     asks again from the last one's time."""
     events = CaseEvent.objects.filter(
-        action__in=list(PUBLIC_STEPS), created_at__gte=start, created_at__lte=end
+        public_q("case__"),
+        action__in=list(PUBLIC_STEPS),
+        created_at__gte=start,
+        created_at__lte=end,
     )
     codes = list(codes)
     if codes:

@@ -16,6 +16,7 @@ from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import CONFIGURE, scope_for
+from chuangwen.core.text import strip_controls
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.org.models import Unit
 
@@ -220,7 +221,7 @@ def open311_request_submit(
         intake = case_report(
             category=code,
             # The spec makes the description optional; the case needs one.
-            description=(description or "").strip() or category.name,
+            description=strip_controls(description).strip() or category.name,
             lat=lat,
             lng=long,
             actor=None,

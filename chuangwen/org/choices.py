@@ -34,6 +34,10 @@ class Role(models.TextChoices):
     VOLUNTEER = "volunteer", _("志愿者")
 
 
+# Roles that read the case loop only as far as their own reports go: a volunteer helps
+# in a street, and is not one of the people who follow every case in it.
+OWN_REPORTS_ONLY_ROLES = frozenset({Role.VOLUNTEER})
+
 _ALL = (VIEW,)
 _READERS = (VIEW, EXPORT)
 _OPERATORS = (VIEW, EXPORT, CHANGE)

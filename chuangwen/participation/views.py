@@ -98,7 +98,7 @@ def _report_context(values: dict, errors: dict, nearby=(), limited: bool = False
 
 
 def _nearby(category: str, lat, lng) -> list:
-    return case_selectors.duplicate_candidates(category=category, lat=lat, lng=lng)
+    return case_selectors.duplicate_candidates(user=None, category=category, lat=lat, lng=lng)
 
 
 @require_http_methods(["GET", "POST"])

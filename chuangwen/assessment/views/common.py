@@ -11,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from chuangwen.core.errors import ServiceError
-from chuangwen.core.scoping import EXPORT, scope_for
 
 from .. import periods, selectors
 from ..choices import RANKED_SUBJECTS, PeriodKind, SubjectType
@@ -98,10 +97,6 @@ def picker_context(choice: Choice, types: list[str]) -> dict:
 
 def refused(request, message: str, *, status: int = 403):
     return render(request, "assessment/refused.html", {"message": message}, status=status)
-
-
-def exports(user) -> bool:
-    return not scope_for(user).for_action(EXPORT).empty
 
 
 def decimal_or_none(value) -> Decimal | None:

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.scoping import may_export
 from chuangwen.core.xlsx import Sheet, number_cell, write_workbook, xlsx_response
 
 from .. import selectors, services
 from ..choices import ComponentKind, SubjectType
 from ..permissions import manages_assessment
 from ..scoring import number_text
-from .common import choose, exports, picker_context, refused, subject_types_for
+from .common import choose, picker_context, refused, subject_types_for
 
 # More lines than this make a trend chart nobody can read; the table keeps every line.
 TREND_LIMIT = 10
@@ -179,7 +180,7 @@ def _page(request, choice, types, **extra):
             "error": choice.error,
             "results": None,
             "is_office": manages_assessment(user),
-            "can_export": exports(user),
+            "can_export": may_export(user),
             "action_error": None,
             "posted": {},
         }
@@ -235,7 +236,7 @@ def rankings(request):
         context = _page(request, choice, types)
         return render(request, "assessment/rankings.html", context, status=400)
     if request.GET.get("format") == "xlsx":
-        if not exports(user):
+        if not may_export(user):
             return refused(request, _("您没有导出考评结果的权限。"))
         results = selectors.results_for(
             user=user, period_key=choice.period.key, subject_type=choice.subject_type

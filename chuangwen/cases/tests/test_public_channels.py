@@ -103,9 +103,9 @@ def test_the_memory_index_agrees_with_the_database(people, catalogue):
 
 
 def test_candidates_for_a_form_that_is_not_complete_are_none(catalogue):
-    assert selectors.duplicate_candidates(category="", lat="", lng="") == []
-    assert selectors.duplicate_candidates(category="B0102", lat="abc", lng="1") == []
-    assert selectors.duplicate_candidates(category="Z9999", lat=1, lng=1) == []
+    assert selectors.duplicate_candidates(user=None, category="", lat="", lng="") == []
+    assert selectors.duplicate_candidates(user=None, category="B0102", lat="abc", lng="1") == []
+    assert selectors.duplicate_candidates(user=None, category="Z9999", lat=1, lng=1) == []
 
 
 def test_a_reporter_who_follows_an_open_case_is_merged_into_it(people):

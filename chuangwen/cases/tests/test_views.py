@@ -9,7 +9,7 @@ from chuangwen.cases import services
 from chuangwen.cases.choices import Action, PhotoKind, Status, SupervisionStatus
 from chuangwen.cases.models import Case, CasePhoto, SavedView, Supervision
 from chuangwen.core import clock
-from chuangwen.org.choices import Role
+from chuangwen.org.choices import OWN_REPORTS_ONLY_ROLES, Role
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
 from chuangwen.testing.city import CITYWIDE_ROLES, ROLE_HOMES
 
@@ -126,6 +126,11 @@ def test_a_case_outside_the_territory_is_404_and_absent(client, city, catalogue,
         assert detail.status_code == 404
         assert far.code not in listing and far.code not in codes
         assert client.post(f"/cases/{far.pk}/act/", {"action": "cancel"}).status_code == 404
+    if role in OWN_REPORTS_ONLY_ROLES:
+        # A volunteer reads their own reports, not every case of the street.
+        assert near.code not in codes and near.code not in listing
+        assert client.get(f"/cases/{near.pk}/").status_code == 404
+        return
     # Every role of the mini city sits in 茅箭区: the case there is found, so the 404 is
     # about the scope and not a broken page.
     assert near.code in codes and near.code in listing

@@ -215,3 +215,62 @@ def test_a_problem_case_links_back_to_its_inspection(client, admin, scored):
     page = client.get(f"/cases/{row.case_id}/").content.decode()
     assert f"/evaluation/inspections/{row.inspection_id}/" in page
     assert row.item.text in page
+
+
+@pytest.fixture
+def shared(city, registry, admin, open_round):
+    """Two points owned by a city department, one in 茅箭区 武当路街道 and one in 张湾区;
+    then everything scored as in ``scored``."""
+    from chuangwen.evaluation.models import Point
+
+    Point.objects.filter(code__in=["ROAD-420302001001", "ROAD-420303001001"]).update(
+        unit=city.units["dept"]
+    )
+    for inspection in open_round.inspections.select_related("point", "inspector", "round"):
+        submit(inspection, answers(inspection, fail=(0,)))
+    return open_round
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        ("district", set()),  # 茅箭区's line adds up 二堰街道 too
+        ("street", {"420302001"}),
+        ("community", {"420302001001", "420302001002"}),
+        # the communities' committees, not the department whose line counts 张湾区
+        ("unit", {"武当1社区420302001001", "武当2社区420302001002"}),
+        ("point_type", set()),  # a point type's line adds up the whole city
+    ],
+)
+def test_a_street_reads_no_line_that_reaches_beyond_it(
+    city, client, token_for, shared, level, expected
+):
+    street = city.user("street_operator", "420302001")
+    rows = selectors.round_results(round_=shared, level=level, user=street)
+    assert {r.code for r in rows} == expected
+    url = f"/api/v1/evaluation/rounds/{shared.pk}/results?level={level}"
+    answer = client.get(url, **token_for(street))
+    assert answer.status_code == 200
+    assert {r["code"] for r in answer.json()} == expected
+
+
+def test_the_department_reads_its_own_line(city, token_for, client, shared):
+    """Its own line (both its points), and the committee of the community it is paired
+    with (包联), whose responsibility it shares."""
+    handler = city.user("unit_handler", "dept")
+    rows = {r.name: r for r in selectors.round_results(round_=shared, level="unit", user=handler)}
+    assert set(rows) == {"市城管执法委", "车城1社区420303001001"}
+    assert rows["市城管执法委"].inspections == 2
+
+
+@pytest.mark.parametrize("role", ["inspector", "observer", "collector", "persuader", "volunteer"])
+def test_the_api_result_lists_are_exports(city, client, token_for, scored, role):
+    """The pages keep their XLSX behind EXPORT; the API's lists are the same data."""
+    from chuangwen.testing.city import ROLE_HOMES
+
+    token = token_for(city.user(role, ROLE_HOMES[role]))
+    for path in ("results?level=point", "problems"):
+        answer = client.get(f"/api/v1/evaluation/rounds/{scored.pk}/{path}", **token)
+        assert answer.status_code in (403, 404), (path, answer.status_code)
+        if answer.status_code == 403:
+            assert answer.json()["detail"] == "您没有导出数据的权限。"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
-from chuangwen.core.scoping import CONFIGURE, EXPORT, scope_for
+from chuangwen.core.scoping import CONFIGURE, may_export, scope_for
 from chuangwen.core.xlsx import error_report_xlsx, xlsx_response
 from chuangwen.org.choices import UnitKind
 from chuangwen.territory.selectors import feature, scope_roots
@@ -56,10 +56,6 @@ ITEM_FORM_FIELDS = ("section", "text", "max_points", "deduction", "category", "i
 # -- helpers ---------------------------------------------------------------------------------
 def _configures(user) -> bool:
     return scope_for(user).for_action(CONFIGURE).citywide
-
-
-def _exports(user) -> bool:
-    return not scope_for(user).for_action(EXPORT).empty
 
 
 def _refused(request, message: str | None = None):
@@ -149,7 +145,7 @@ def point_list(request):
                 ("all", _("全部")),
             ],
             "can_configure": _configures(user),
-            "can_export": _exports(user),
+            "can_export": may_export(user),
             "outline_urls": _outline_urls(user),
             "label_count": _("地图上 %(n)s 个点位"),
             "label_truncated": _("只显示前 %(n)s 个,请缩小筛选范围。"),
@@ -176,7 +172,7 @@ def point_map_json(request):
 @login_required
 @require_GET
 def point_export(request):
-    if not _exports(request.user):
+    if not may_export(request.user):
         return _refused(request, _("您没有导出点位的权限。"))
     filters = selectors.PointFilter.from_params(request.GET)
     points = selectors.point_export_queryset(user=request.user, filters=filters)

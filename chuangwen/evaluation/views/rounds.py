@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chuangwen.cases.choices import Status as CaseStatus
 from chuangwen.core.errors import ServiceError
-from chuangwen.core.scoping import EXPORT, scope_for
+from chuangwen.core.scoping import may_export
 from chuangwen.core.xlsx import Sheet, write_workbook, xlsx_response
 from chuangwen.org.choices import UnitKind
 from chuangwen.territory.selectors import scope_roots
@@ -107,10 +107,6 @@ def _next_url(request, fallback: str) -> str:
 
 def _refused(request, message: str):
     return render(request, "evaluation/round_refused.html", {"message": message}, status=403)
-
-
-def _exports(user) -> bool:
-    return not scope_for(user).for_action(EXPORT).empty
 
 
 def _percent(rate: float | None) -> str:
@@ -521,7 +517,7 @@ def round_results(request, pk: int):
     level = _level(request)
     subjects = selectors.round_results(round_=round_, level=level, user=user)
     if request.GET.get("format") == "xlsx":
-        if not _exports(user):
+        if not may_export(user):
             return _refused(request, _("您没有导出测评结果的权限。"))
         name = _("%(round)s_%(level)s成绩.xlsx") % {
             "round": round_.name,
@@ -564,7 +560,7 @@ def round_results(request, pk: int):
             "outline_urls": [
                 reverse("territory:children_geojson", args=[n.code]) for n in scope_roots(user=user)
             ],
-            "can_export": _exports(user),
+            "can_export": may_export(user),
         },
     )
 
@@ -632,7 +628,7 @@ def round_problems(request, pk: int):
     filters = selectors.ProblemFilter.from_params(request.GET)
     rows = selectors.round_problem_list(round_=round_, user=user, filters=filters)
     if request.GET.get("format") == "xlsx":
-        if not _exports(user):
+        if not may_export(user):
             return _refused(request, _("您没有导出测评结果的权限。"))
         name = _("%(round)s_问题清单.xlsx") % {"round": round_.name}
         return xlsx_response(_problems_xlsx(request, rows), name)
@@ -650,7 +646,7 @@ def round_problems(request, pk: int):
             "export_query": _query(request, drop=("page", "format")),
             "districts": selectors.round_districts(round_=round_, user=user),
             "case_statuses": CaseStatus.choices,
-            "can_export": _exports(user),
+            "can_export": may_export(user),
         },
     )
 
