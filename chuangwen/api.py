@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 
 from chuangwen.accounts.auth import API_AUTH
@@ -11,6 +11,7 @@ from chuangwen.assessment.api import router as assessment_router
 from chuangwen.cases.api import router as cases_router
 from chuangwen.cases.api_categories import router as categories_router
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.throttling import ADDRESS, CALLER, RateLimit
 from chuangwen.evaluation.api import router as evaluation_router
 from chuangwen.org.api import router as org_router
 from chuangwen.territory.api import router as territory_router
@@ -29,6 +30,10 @@ api = NinjaAPI(
     docs_url="/docs",
     docs_decorator=login_required,
     renderer=ChineseJSONRenderer(),
+    throttle=[
+        RateLimit("API_RATE_PER_ADDRESS", per=ADDRESS),
+        RateLimit("API_RATE_PER_CALLER", per=CALLER),
+    ],
 )
 api.add_router("/territory", territory_router)
 api.add_router("/org", org_router)
@@ -48,6 +53,12 @@ def unauthenticated(request, exc):
     return api.create_response(
         request, {"detail": "未认证:请提供有效的 API 令牌,或先登录。"}, status=401
     )
+
+
+@api.exception_handler(Throttled)
+def throttled(request, exc):
+    # ninja adds Retry-After to this answer.
+    return api.create_response(request, {"detail": "请求过于频繁,请稍后再试。"}, status=429)
 
 
 @api.exception_handler(ValidationError)

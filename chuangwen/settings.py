@@ -133,6 +133,21 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache ------------------------------------------------------------------------------
+# Rate limits and the dashboard's figures live here. Several gunicorn workers (or machines)
+# must share it, so production sets REDIS_URL; the embedded demo keeps it in memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "chuangwen"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Accounts and security ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -255,6 +270,14 @@ CASE_SUPERVISE_SECONDS = float(os.environ.get("CASE_SUPERVISE_SECONDS", "60"))
 PUBLIC_CHANNELS = tuple(env_list("PUBLIC_CHANNELS", "portal,open311"))
 # Proxies in front of the site that append to X-Forwarded-For (0: use the peer address).
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+# Request rates ("<n>/<s|min|hour|day>", empty: no limit): the REST API per client address
+# and per caller (bearer token or account), Open311 reads and submissions per address, and
+# the portal's JSON feeds per address. Over a limit the answer is 429 with Retry-After.
+API_RATE_PER_ADDRESS = os.environ.get("API_RATE_PER_ADDRESS", "1200/min")
+API_RATE_PER_CALLER = os.environ.get("API_RATE_PER_CALLER", "600/min")
+OPEN311_READ_RATE = os.environ.get("OPEN311_READ_RATE", "120/min")
+OPEN311_WRITE_RATE = os.environ.get("OPEN311_WRITE_RATE", "30/min")
+PUBLIC_FEED_RATE = os.environ.get("PUBLIC_FEED_RATE", "120/min")
 # Citizen portal: reports accepted from one address per hour and one phone per day.
 PORTAL_REPORTS_PER_ADDRESS_HOUR = int(os.environ.get("PORTAL_REPORTS_PER_ADDRESS_HOUR", "10"))
 PORTAL_REPORTS_PER_PHONE_DAY = int(os.environ.get("PORTAL_REPORTS_PER_PHONE_DAY", "5"))

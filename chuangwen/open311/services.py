@@ -15,6 +15,7 @@ from chuangwen.cases.services import Intake, case_report
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.locks import hold
 from chuangwen.core.scoping import CONFIGURE, scope_for
 from chuangwen.core.text import strip_controls
 from chuangwen.core.workcalendar import get_calendar
@@ -193,7 +194,6 @@ def open311_request_submit(
     submitted attribute values are kept in ``case.extra``."""
     if not key.is_active or not key.unit.is_active:
         raise PermissionDeniedError(_("该 api_key 已停用,请联系市创文办。"))
-    _check_rate(key)
     code = (service_code or "").strip().upper()
     if not code:
         raise ServiceError(
@@ -218,6 +218,9 @@ def open311_request_submit(
         extra["_open311"] = details
     phone = _COUNTRY.sub("", _PHONE_NOISE.sub("", phone or ""))
     with transaction.atomic():
+        # Counted under the key's lock, so parallel posts cannot pass the hourly limit.
+        hold(f"open311-key:{key.pk}")
+        _check_rate(key)
         intake = case_report(
             category=code,
             # The spec makes the description optional; the case needs one.

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from chuangwen.core import clock
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.http import client_hash
+from chuangwen.core.throttling import RateLimit, exceeded
 
 from . import render, selectors
 from .services import RateLimitedError, open311_request_submit
@@ -24,6 +25,10 @@ MAX_SPAN = timedelta(days=90)
 MAX_ROWS = 1000
 STATUSES = ("open", "closed")
 ATTRIBUTE = re.compile(r"attribute\[([^\[\]]+)\](\[\])?")
+
+
+READS = RateLimit("OPEN311_READ_RATE")
+WRITES = RateLimit("OPEN311_WRITE_RATE")
 
 
 class _NotFound(ServiceError):
@@ -54,6 +59,14 @@ def endpoint(*methods: str):
                     _("此接口不支持 %(method)s 请求,请使用 %(allowed)s。")
                     % {"method": request.method, "allowed": "、".join(sorted(methods))},
                     Allow=", ".join(sorted(allowed)),
+                )
+            wait = exceeded(request, WRITES if request.method == "POST" else READS)
+            if wait is not None:
+                return render.error(
+                    fmt,
+                    429,
+                    _("请求过于频繁,请于 %(seconds)s 秒后再试。") % {"seconds": wait},
+                    Retry_After=str(wait),
                 )
             jurisdiction = _param(request, "jurisdiction_id")
             if jurisdiction and jurisdiction.lower() != settings.OPEN311_JURISDICTION.lower():

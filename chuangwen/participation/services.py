@@ -20,6 +20,7 @@ from chuangwen.cases.models import Case, Category
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.locks import hold
 from chuangwen.core.scoping import CONFIGURE, require
 from chuangwen.territory.routing import locate
 from chuangwen.territory.selectors import city_name
@@ -167,8 +168,7 @@ def portal_report(
         return Receipt(token=existing.public_token, case=existing, created=False)
 
     phone = clean_mobile(reporter_phone)
-    now = clock.now()
-    _check_limits(client_hash=client_hash, phone=phone, now=now)
+    _check_limits(client_hash=client_hash, phone=phone, now=clock.now())
     following = follow_case_id not in (None, "")
     if not (category or "").strip():
         raise ServiceError(_("请选择问题类别。"), field="category")
@@ -186,6 +186,11 @@ def portal_report(
         raise ServiceError(_("请至少拍摄或选择 1 张现场照片。"), field="photos")
 
     with transaction.atomic():
+        # Counted again under the sender's locks: parallel posts from one address or one
+        # phone wait here for each other, so none slips past the limit. (The check
+        # before spares a refused sender the work of sending photos.)
+        hold(f"portal-address:{client_hash}", f"portal-phone:{phone}")
+        _check_limits(client_hash=client_hash, phone=phone, now=clock.now())
         photo_ids = []
         for number, upload in enumerate(uploads, start=1):
             try:

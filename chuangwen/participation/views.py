@@ -18,6 +18,7 @@ from chuangwen.cases import services as case_services
 from chuangwen.cases.choices import HANDLING_STATUSES, ReopenRequestStatus, Satisfaction
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.http import client_hash
+from chuangwen.core.throttling import RateLimit, limited
 from chuangwen.territory.models import TerritoryNode
 from chuangwen.territory.selectors import city_name
 
@@ -46,6 +47,8 @@ FORM_FIELDS = (
 )
 # The session key of the last receipt, shown by the "submitted" page.
 RECEIPT_KEY = "participation_receipt"
+# The portal's feeds, per client address: the map's points, the outlines, nearby cases.
+FEEDS = RateLimit("PUBLIC_FEED_RATE")
 
 
 def _render(request, template: str, context: dict | None = None, status: int = 200):
@@ -173,6 +176,7 @@ def report_done(request):
     )
 
 
+@limited(FEEDS)
 @require_GET
 def report_nearby(request):
     """Open cases of the chosen kind near the chosen point, offered to follow instead."""
@@ -295,6 +299,7 @@ def case_map(request):
     )
 
 
+@limited(FEEDS)
 @require_GET
 def cases_json(request):
     groups = {s: key for key, _label, statuses in selectors.status_groups() for s in statuses}
@@ -324,6 +329,7 @@ def case_list(request):
     return _render(request, "cases.html", {"page": page, "days": selectors.RECENT_DAYS})
 
 
+@limited(FEEDS)
 @require_GET
 def districts(request):
     response = JsonResponse(selectors.districts_geojson())

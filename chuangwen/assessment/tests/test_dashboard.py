@@ -14,7 +14,8 @@ routing rule and waits, registered, for an operator.
       S7  B0102 reported 10-16 09:00, finished 12:30, closed 14:00: late
       S8  W0101 reported 10-18 09:00, cancelled 11-08
       S6  B0102 reported 10-19 09:00, swept red 12:00 (two 超时督办), finished 11-04
-              09:30, closed 10:00 (late); its yellow order answered 11-05
+              09:30, closed 10:00 (late); its yellow order answered 11-04 08:30, the
+              red one settled with the case
       S1  B0102 reported 11-02 09:00, never signed: swept red 12:00 (two orders)
       S2  B0102 reported 11-03 09:00, finished 09:40, closed 10:00: on time,
               rated 11-10 满意
@@ -29,7 +30,7 @@ The street's figures, this month so far against 10-01 … 10-20 10:00:
         against 应结案 3 (S5 S7 S6), 结案 2, 按期 1 → 66.67 % and 33.33 %
     在办 2 (S1 S3) against 3 (S3 S8 S6)
     超时 1 red (S1) against 1 red (S6)
-    待回复督办单 3 (S1 ×2, S6 red) against 2 (S6 ×2)
+    待回复督办单 2 (S1 ×2) against 2 (S6 ×2, both open on 10-20)
     回访满意率 100.00 % against 0.00 %
 """
 
@@ -183,6 +184,11 @@ def town(city, catalogue) -> Town:
         finished=at(2026, 11, 3, 9, 40),
         verified=at(2026, 11, 3, 10, 0),
     )
+    yellow = Supervision.objects.get(case=c["S6"], kind=SupervisionKind.OVERDUE, level=1)
+    with clock.at(at(2026, 11, 4, 8, 30)):
+        case_services.supervision_answer(
+            supervision_id=yellow.pk, answer="已安排抢修,井盖已补装。", actor=water
+        )
     _close(
         c["S6"],
         people,
@@ -191,11 +197,6 @@ def town(city, catalogue) -> Town:
         verified=at(2026, 11, 4, 10, 0),
     )
     c["O1"] = _report(city.user(Role.COLLECTOR, "420302002"), ERYAN, at(2026, 11, 5, 9, 0))
-    yellow = Supervision.objects.get(case=c["S6"], kind=SupervisionKind.OVERDUE, level=1)
-    with clock.at(at(2026, 11, 5, 10, 0)):
-        case_services.supervision_answer(
-            supervision_id=yellow.pk, answer="已安排抢修,井盖已补装。", actor=water
-        )
     c["Z1"] = _report(city.user(Role.COLLECTOR, "420303001"), ZHANGWAN, at(2026, 11, 6, 9, 0))
     case_services.supervise_overdue(now=at(2026, 11, 6, 12, 0))
     with clock.at(at(2026, 11, 8, 9, 0)):
@@ -228,7 +229,7 @@ def test_a_street_operator_sees_only_their_street(town):
         "on_time_rate": (50.0, 33.33),
         "open": (2, 3),
         "overdue": (1, 1),
-        "supervisions": (3, 2),
+        "supervisions": (2, 2),
         "satisfaction_rate": (100.0, 0.0),
     }
 
@@ -241,7 +242,7 @@ def test_the_street_kpis_carry_their_parts_and_read_their_direction(town):
     assert kpis["overdue"].parts == [("红灯", 1), ("黄灯", 0)]
     assert kpis["close_rate"].change == -16.67 and kpis["close_rate"].tone == "bad"
     assert kpis["on_time_rate"].change == 16.67 and kpis["on_time_rate"].tone == "good"
-    assert kpis["supervisions"].change == 1 and kpis["supervisions"].tone == "bad"
+    assert kpis["supervisions"].change == 0 and kpis["supervisions"].tone == "flat"
     assert kpis["open"].change == -1 and kpis["open"].tone == "good"
     assert kpis["overdue"].tone == "flat"
     assert kpis["reported"].tone == ""  # more reports is neither good nor bad news
@@ -260,8 +261,8 @@ def test_the_district_and_the_city_add_their_streets_up(town):
     assert mine["close_rate"] == (33.33, 66.67) and city["close_rate"] == (25.0, 66.67)
     assert city["on_time_rate"] == (25.0, 33.33)
     assert city["satisfaction_rate"] == (100.0, 0.0)
-    # Every order in the city: S1 ×2, S6's red, O1 ×2, Z1 ×2.
-    assert city["supervisions"] == (7, 2)
+    # Every open order in the city: S1 ×2, O1 ×2, Z1 ×2 (S6's closed with S6).
+    assert city["supervisions"] == (6, 2)
 
 
 def test_the_trend_runs_twelve_months_to_this_one(town):
@@ -286,8 +287,8 @@ def test_the_lists_show_red_first_and_only_the_viewers_cases(town):
     # All red; the longest overdue (the earliest deadline) first.
     assert [c.code for c in city.overdue] == [town.cases[k].code for k in ("S1", "O1", "Z1")]
     orders = street.supervisions
-    assert {o.case_id for o in orders} == {town.cases["S1"].pk, town.cases["S6"].pk}
-    assert len(orders) == 3
+    assert {o.case_id for o in orders} == {town.cases["S1"].pk}
+    assert len(orders) == 2
     assert [o.reply_due_at for o in orders] == sorted(o.reply_due_at for o in orders)
 
 
@@ -491,7 +492,7 @@ def test_the_json_carries_everything_the_screen_draws(client, town):
         }
     ]
     orders = data["supervisions"]
-    assert orders["count"] == 3 and len(orders["rows"]) == 3
+    assert orders["count"] == 2 and len(orders["rows"]) == 2
     assert {row["kind"] for row in orders["rows"]} == {"超时督办"}
     assert all(row["late"] for row in orders["rows"])  # every reply was due days ago
     assert data["board"] is None
