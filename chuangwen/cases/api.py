@@ -9,6 +9,8 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from chuangwen.core.errors import ConflictError
+
 from . import selectors, services
 from .choices import OverdueLevel, PhotoKind
 from .models import Case
@@ -389,18 +391,30 @@ def get_case(request, case_id: int):
 @router.post("/{int:case_id}/transitions", response=dict[str, Any], summary="流转操作")
 def transition(request, case_id: int, payload: TransitionIn):
     selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the caller's scope
-    services.case_transition(
-        case_id=case_id,
-        action=payload.action,
-        actor=request.auth,
-        note=payload.note,
-        version=payload.version,
-        unit_id=payload.unit,
-        value=payload.value,
-        photo_ids=payload.photo_ids,
-        into_id=payload.into,
-    )
-    return _detail(request, case_id)
+    try:
+        services.case_transition(
+            case_id=case_id,
+            action=payload.action,
+            actor=request.auth,
+            note=payload.note,
+            version=payload.version,
+            unit_id=payload.unit,
+            value=payload.value,
+            photo_ids=payload.photo_ids,
+            into_id=payload.into,
+        )
+    except services.CaseNotFoundError:
+        # In sight a moment ago: a step taken meanwhile moved it away.
+        raise ConflictError("案件已被他人处理,请刷新后重试。") from None
+    try:
+        return _detail(request, case_id)
+    except Http404:
+        # The step itself took the case out of the caller's sight (a unit that sends a
+        # case back no longer handles it): the answer is still what the case became.
+        case = Case.objects.select_related(
+            "category__parent", "standard", "unit", "suggested_unit", "routing_rule"
+        ).get(pk=case_id)
+        return case_payload(user=request.auth, case=case)
 
 
 @router.post("/{int:case_id}/publicity", response=dict[str, Any], summary="设置是否公开")

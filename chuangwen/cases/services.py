@@ -84,6 +84,12 @@ class OutsideCityError(ServiceError):
     status_code = 422
 
 
+class CaseNotFoundError(ServiceError):
+    """No such case in the caller's sight. A caller who saw the case a moment ago meets
+    this when a step taken meanwhile moved it out of their sight (a send-back takes a
+    case away from the unit): for them it is a conflict, not a wrong id."""
+
+
 # -- helpers -------------------------------------------------------------------------------
 def _new_code(moment: datetime) -> str:
     local = moment.astimezone(get_calendar().tz)
@@ -612,7 +618,7 @@ def _locked_case(case_id: int, actor) -> Case:
     queryset = _for_update(queryset.select_related("category", "unit"))
     case = queryset.filter(pk=case_id).order_by("pk").first()
     if case is None:
-        raise ServiceError("案件不存在。")
+        raise CaseNotFoundError("案件不存在。")
     return case
 
 

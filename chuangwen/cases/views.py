@@ -393,6 +393,10 @@ def case_act(request, pk: int):
             photo_ids=photo_ids,
             into_id=into_id,
         )
+    except services.CaseNotFoundError:
+        # Another step, taken meanwhile, moved the case out of the user's sight.
+        messages.error(request, _("案件已被他人处理,请刷新后重试。"))
+        return _back_to(request, pk)
     except ServiceError as error:
         return _refused(request, pk, error, failed=action)
     if action == Action.DISPATCH:

@@ -101,6 +101,17 @@ def build_catalogue(city: MiniCity) -> Catalogue:
     return Catalogue(categories=cats, standards=std, water=water)
 
 
+def after_photo(user) -> CasePhoto:
+    """An "after" photo row waiting to be attached by ``case_finish`` (no file behind it)."""
+    return CasePhoto.objects.create(
+        kind=PhotoKind.AFTER,
+        sha256="ab" * 32,
+        uploaded_by=user,
+        image="cases/x.jpg",
+        created_at=clock.now(),
+    )
+
+
 def close_case(case, people):
     """Take a case to 结案 as the city would: the operator accepts and dispatches (when it
     waits for that), the water company signs and finishes with an after-photo, the
@@ -111,12 +122,5 @@ def close_case(case, people):
         services.case_accept(case_id=case.pk, actor=operator)
         services.case_dispatch(case_id=case.pk, actor=operator, unit_id=case.suggested_unit_id)
     services.case_sign(case_id=case.pk, actor=water)
-    after = CasePhoto.objects.create(
-        kind=PhotoKind.AFTER,
-        sha256="ab" * 32,
-        uploaded_by=water,
-        image="cases/x.jpg",
-        created_at=clock.now(),
-    )
-    services.case_finish(case_id=case.pk, actor=water, photo_ids=[after.pk])
+    services.case_finish(case_id=case.pk, actor=water, photo_ids=[after_photo(water).pk])
     return services.case_verify(case_id=case.pk, actor=people["collector"], ok=True)

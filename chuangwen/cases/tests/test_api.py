@@ -286,3 +286,32 @@ def test_accountability_through_the_api(client, people, city, token_for):
         client.get("/api/v1/cases/accountability", **token_for(people["zhangwan"])).json()["count"]
         == 0
     )
+
+
+def test_a_step_that_takes_the_case_away_still_answers_what_it_became(client, people, token_for):
+    """A unit that sends a case back no longer sees it; the answer to its step is the case as
+    the step left it, not a 404 that would make a client retry a step already taken."""
+    case = post(
+        client,
+        "/api/v1/cases",
+        {"category": "B0102", "description": "井盖缺失", "lat": MAOJIAN[0], "lng": MAOJIAN[1]},
+        token_for(people["collector"]),
+    ).json()
+    url = f"/api/v1/cases/{case['id']}/transitions"
+    answer = post(
+        client,
+        url,
+        {"action": "send_back", "note": "不属本单位", "version": case["version"]},
+        token_for(people["water"]),
+    )
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["status"], body["unit"], body["allowed_actions"]) == ("registered", None, [])
+    assert (
+        client.get(f"/api/v1/cases/{case['id']}", **token_for(people["water"])).status_code == 404
+    )
+    # The second handler, who read the case before, is told it moved on.
+    again = post(
+        client, url, {"action": "sign", "version": case["version"]}, token_for(people["water2"])
+    )
+    assert again.status_code == 404  # out of sight by now: the API finds nothing to act on

@@ -3,14 +3,14 @@ from decimal import Decimal
 import pytest
 
 from chuangwen.cases import services
-from chuangwen.cases.choices import Action, Channel, PhotoKind, Stage, Status
-from chuangwen.cases.models import Case, CaseEvent, CasePhoto, Postponement
+from chuangwen.cases.choices import Action, Channel, Stage, Status
+from chuangwen.cases.models import Case, CaseEvent, Postponement
 from chuangwen.cases.selectors import allowed_actions, reporter_view
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.models import OutboxMessage
 from chuangwen.org.choices import Role
-from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
+from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, after_photo, at
 from chuangwen.testing.city import ROLE_HOMES
 
 pytestmark = pytest.mark.django_db
@@ -21,16 +21,6 @@ def report(actor, category="B0102", where=MAOJIAN, **kwargs):
     return services.case_report(
         category=category, lat=where[0], lng=where[1], actor=actor, **kwargs
     ).case
-
-
-def after_photo(user):
-    return CasePhoto.objects.create(
-        kind=PhotoKind.AFTER,
-        sha256="ab" * 32,
-        uploaded_by=user,
-        image="cases/x.jpg",
-        created_at=clock.now(),
-    )
 
 
 def test_trusted_report_is_registered_and_auto_dispatched_with_emergency_deadline(people):
