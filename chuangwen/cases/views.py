@@ -578,6 +578,8 @@ def satisfaction(request):
 @login_required
 @require_POST
 def reopen_request_decide(request, pk: int):
+    if not selectors.reopen_requests(user=request.user).filter(pk=pk).exists():
+        raise Http404("reopen request")
     approve = request.POST.get("decision") == "approve"
     try:
         decided = services.reopen_request_decide(
@@ -741,6 +743,8 @@ def saved_view_save(request):
 @login_required
 @require_POST
 def saved_view_delete(request, pk: int):
+    if not selectors.saved_views(user=request.user).filter(pk=pk).exists():
+        raise Http404("saved view")  # another user's filter does not exist for this one
     try:
         services.saved_view_delete(user=request.user, view_id=pk)
     except ServiceError as error:

@@ -830,9 +830,10 @@ def checklist_item_update(*, item_id: int, actor, **changes) -> ChecklistItem:
 def checklist_item_move(*, item_id: int, direction: str, actor) -> ChecklistItem:
     """Swap an item with its neighbour in the same section (``up`` or ``down``); the
     checklist page and the inspection screens show sections in their items' order."""
+    # Who asks comes first: a refusal must not depend on how well the request was formed.
+    require(actor, CONFIGURE)
     if direction not in ("up", "down"):
         raise ServiceError("移动方向应为 up 或 down。", field="direction")
-    require(actor, CONFIGURE)
     with transaction.atomic():
         item = ChecklistItem.objects.filter(pk=item_id).only("point_type_id").first()
         if item is None:
