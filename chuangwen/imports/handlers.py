@@ -35,3 +35,8 @@ def run(payload: dict) -> None:
 @scheduled("imports.resume_stalled", every=timedelta(minutes=1))
 def resume_stalled(now: datetime) -> list[int]:
     return services.import_jobs_resume(now=now)
+
+
+@scheduled("imports.expire_files", every=timedelta(hours=1))
+def expire_files(now: datetime) -> int:
+    return services.import_files_expire(now=now)
