@@ -165,3 +165,16 @@ def test_a_staff_member_without_the_city_role_cannot_retry_in_the_admin(client, 
     )
     assert "您没有权限执行此操作" in response.content.decode()
     assert OutboxMessage.objects.get(pk=dead_letter.pk).status == OutboxStatus.FAILED
+
+
+def test_the_admin_finds_a_message_by_its_key(client, city, dead_letter):
+    """A gateway reports the key of a message it had trouble with."""
+    client.force_login(city.user(Role.CITY_ADMIN, "city", is_staff=True, is_superuser=True))
+    url = reverse("admin:core_outboxmessage_changelist")
+    found = client.get(url, {"q": str(dead_letter.key)})
+    assert found.status_code == 200
+    assert (
+        reverse("admin:core_outboxmessage_change", args=[dead_letter.pk]) in found.content.decode()
+    )
+    other = client.get(url, {"q": "00000000-0000-0000-0000-000000000000"}).content.decode()
+    assert reverse("admin:core_outboxmessage_change", args=[dead_letter.pk]) not in other
