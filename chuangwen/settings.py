@@ -237,7 +237,15 @@ ROUTING_RECHECK_SECONDS = float(os.environ.get("ROUTING_RECHECK_SECONDS", "2"))
 WORK_PERIODS = os.environ.get("WORK_PERIODS", "08:00-12:00,14:00-18:00")
 CALENDAR_RECHECK_SECONDS = float(os.environ.get("CALENDAR_RECHECK_SECONDS", "30"))
 WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "2"))
+# Longest wait between the worker's attempts to reach a database that went away.
+WORKER_RECONNECT_MAX_SECONDS = float(os.environ.get("WORKER_RECONNECT_MAX_SECONDS", "30"))
+# Attempts per outbox message before it becomes a dead letter; the wait after the n-th
+# failure is base × 2^(n-1) seconds, at most the maximum (30 s … 32 min by default).
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+# How long a worker may take to send one message before another worker takes it over.
+OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 
 # --- Uploads --------------------------------------------------------------------------
@@ -246,6 +254,13 @@ PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", str(40_000_000)))
 PHOTO_MAX_SIDE = int(os.environ.get("PHOTO_MAX_SIDE", "2560"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
+# Days after which a photo uploaded but never attached to a case, an inspection result or
+# a re-inspection is deleted by the worker.
+PHOTO_UNATTACHED_DAYS = int(os.environ.get("PHOTO_UNATTACHED_DAYS", "7"))
+# XLSX uploads: an archive member may expand at most this many times its compressed size,
+# and all members together to at most this many MiB (a zip bomb is refused unread).
+XLSX_MAX_RATIO = float(os.environ.get("XLSX_MAX_RATIO", "100"))
+XLSX_MAX_UNCOMPRESSED_MB = int(os.environ.get("XLSX_MAX_UNCOMPRESSED_MB", "1024"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = PHOTO_MAX_BYTES + 1024 * 1024
 
 # --- Cases ----------------------------------------------------------------------------
@@ -287,6 +302,9 @@ OPEN311_POSTS_PER_KEY_HOUR = int(os.environ.get("OPEN311_POSTS_PER_KEY_HOUR", "1
 # Work-order imports (12345, 国测/省测): largest file and row count accepted.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+# Uploaded lists hold citizens' phone numbers: the file is deleted this many days after
+# its import job last changed (the job and the cases it created stay).
+IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "30"))
 
 # --- Evaluation (测评) -------------------------------------------------------------------
 # How close (metres) an inspector's GPS must be to a point to check in without an exception.

@@ -14,6 +14,7 @@ at again, so nothing is ever taken in twice.
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -495,9 +496,17 @@ def _write(rows, codes, actor, channel, source, routes: Router, now: datetime) -
     payload = _event_payload(event)
     table = tables[OutboxMessage]
     base = table.base(OutboxMessage(topic="cases.event", payload=payload, available_at=now))
+    # Every message has its own idempotency key, in the column's database form.
+    key = partial(OutboxMessage._meta.get_field("key").get_db_prep_value, connection=connection)
     table.write(
         [
-            table.row(base, {"payload": {**payload, "case_id": pk, "event_id": event_ids[pk]}})
+            table.row(
+                base,
+                {
+                    "payload": {**payload, "case_id": pk, "event_id": event_ids[pk]},
+                    "key": key(uuid.uuid4()),
+                },
+            )
             for pk in ordered
         ]
     )

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -28,7 +29,7 @@ from chuangwen.org.choices import Role, UnitKind
 from chuangwen.org.models import Unit
 from chuangwen.territory.routing import Chain, locate
 
-from . import permissions
+from . import permissions, retention
 from .choices import (
     OPEN_STATUSES,
     THIRD_PARTY_CHANNELS,
@@ -1237,6 +1238,9 @@ def photo_upload(
         else:
             row.image.save(name.rsplit("/", 1)[-1], ContentFile(photo.content), save=False)
         row.save()
+        # The stored file may be shared with an old unused upload that the retention job
+        # is removing right now: once this row is committed, the file must be there.
+        transaction.on_commit(partial(retention.keep_stored, row.image.name, photo.content))
         audit(
             actor=actor,
             action="cases.photo_upload",

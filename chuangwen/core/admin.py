@@ -1,7 +1,7 @@
 import base64
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from .audit import audit
 from .errors import PermissionDeniedError, ServiceError
-from .models import AuditEvent, CalendarDay, JobRun, OutboxMessage
+from .models import AuditEvent, CalendarDay, JobRun, OutboxMessage, OutboxStatus
 from .scoping import CONFIGURE, scope_for
 from .services import (
     calendar_day_clear,
@@ -20,6 +20,7 @@ from .services import (
     calendar_schedule_export,
     calendar_schedule_import,
     calendar_schedule_template,
+    outbox_message_retry,
 )
 from .xlsx import error_report_xlsx, xlsx_response
 
@@ -72,8 +73,30 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(ReadOnlyAdmin):
-    list_display = ("id", "topic", "status", "attempts", "available_at", "delivered_at")
+    list_display = (
+        "id",
+        "topic",
+        "status",
+        "attempts",
+        "available_at",
+        "last_attempt_at",
+        "delivered_at",
+    )
     list_filter = ("status", "topic")
+    search_fields = ("key",)
+    actions = ("retry_dead_letters",)
+
+    @admin.action(description=gettext_lazy("重新投递所选的投递失败消息"))
+    def retry_dead_letters(self, request, queryset):
+        retried = 0
+        for pk in queryset.filter(status=OutboxStatus.FAILED).values_list("pk", flat=True):
+            try:
+                outbox_message_retry(message_id=pk, actor=request.user)
+            except ServiceError as exc:
+                self.message_user(request, f"#{pk}:{exc.message}", level=messages.ERROR)
+                return
+            retried += 1
+        self.message_user(request, _("已重新排队 %(n)s 条消息。") % {"n": retried})
 
 
 @admin.register(JobRun)

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,20 +49,29 @@ class AuditEvent(models.Model):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("待投递")
+    SENDING = "sending", _("投递中")
     DELIVERED = "delivered", _("已投递")
     FAILED = "failed", _("投递失败")
 
 
 class OutboxMessage(models.Model):
-    """A side effect promised by a committed write, delivered later by the worker."""
+    """A side effect promised by a committed write, delivered later by the worker
+    (``core.outbox``). A message that exhausted its attempts stays as a dead letter
+    (status failed) until the office retries it."""
 
     topic = models.CharField(_("主题"), max_length=80, db_index=True)
     payload = models.JSONField(_("内容"), default=dict)
+    # Sent along to gateways and mail servers, so that a message delivered again after a
+    # worker died mid-send is recognised as the same one.
+    key = models.UUIDField(_("幂等键"), default=uuid.uuid4, unique=True, editable=False)
     status = models.CharField(
         _("状态"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    # Pending: when the next attempt is due. Sending: when the claim's lease runs out.
     available_at = models.DateTimeField(_("可投递时间"), db_index=True)
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    last_attempt_at = models.DateTimeField(_("最近尝试时间"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
     last_error = models.TextField(_("最近错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

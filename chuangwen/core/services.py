@@ -3,10 +3,12 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .audit import audit
-from .errors import ServiceError
-from .models import CalendarDay
+from .errors import ConflictError, ServiceError
+from .models import CalendarDay, OutboxMessage, OutboxStatus
 from .scoping import CONFIGURE, require
 from .xlsx import (
     Column,
@@ -195,3 +197,33 @@ def calendar_schedule_template() -> bytes:
             Sheet("填写说明", ("说明",), notes),
         ]
     )
+
+
+# -- the outbox's dead letters -------------------------------------------------------------------
+def outbox_message_retry(*, message_id: int, actor) -> OutboxMessage:
+    """Give a message that exhausted its attempts (a dead letter) a fresh set, starting
+    now. Only the city-wide configuration role (city administrators) may."""
+    require(actor, CONFIGURE)
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None:
+            raise ServiceError(_("消息不存在。"))
+        if message.status != OutboxStatus.FAILED:
+            raise ConflictError(
+                _("该消息当前状态为“%(status)s”,只有投递失败的消息可以重新投递。")
+                % {"status": message.get_status_display()}
+            )
+        attempts, error = message.attempts, message.last_error
+        message.status = OutboxStatus.PENDING
+        message.attempts = 0
+        message.available_at = timezone.now()
+        message.claim_token = ""
+        message.save(update_fields=["status", "attempts", "available_at", "claim_token"])
+        audit(
+            actor=actor,
+            action="core.outbox_retry",
+            obj=message,
+            summary=f"重新投递消息 #{message.pk}({message.topic})",
+            data={"topic": message.topic, "attempts": attempts, "last_error": error[:500]},
+        )
+    return message

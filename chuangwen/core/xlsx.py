@@ -23,9 +23,11 @@ from itertools import chain, islice
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -110,7 +112,42 @@ def _upload_bytes(upload) -> bytes:
     return data
 
 
+# Members this small are never worth refusing, whatever their ratio (an empty sheet's
+# XML compresses a hundredfold too).
+RATIO_FLOOR_BYTES = 1024 * 1024
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse an .xlsx whose members expand out of proportion (a zip bomb), before
+    openpyxl inflates any of them. The sizes come from the archive's directory; Python's
+    zipfile never inflates a member beyond its stated size, so they cannot lie upwards."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ServiceError(UNREADABLE, field="file") from exc
+    ratio = settings.XLSX_MAX_RATIO
+    limit = settings.XLSX_MAX_UNCOMPRESSED_MB * 1024 * 1024
+    total = 0
+    for member in members:
+        total += member.file_size
+        inflated = member.file_size > RATIO_FLOOR_BYTES and (
+            member.file_size > ratio * max(member.compress_size, 1)
+        )
+        if inflated or total > limit:
+            raise ServiceError(
+                _(
+                    "文件解压后的大小与文件本身极不相称(单个部件超过 %(ratio)s 倍,"
+                    "或合计超过 %(mb)s MB),疑为恶意构造的压缩文件,已拒绝读取。"
+                    "如确为正常表格,请删除多余的空行和格式后另存为 .xlsx,或拆分后再上传。"
+                )
+                % {"ratio": f"{ratio:g}", "mb": settings.XLSX_MAX_UNCOMPRESSED_MB},
+                field="file",
+            )
+
+
 def _xlsx_sheets(data: bytes) -> Iterator[Iterator[Sequence[object]]]:
+    check_archive(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (

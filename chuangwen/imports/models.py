@@ -57,7 +57,10 @@ class ImportJob(models.Model):
     )
     phase = models.CharField(_("环节"), max_length=16, choices=Phase.choices, blank=True)
     mode = models.CharField(_("导入方式"), max_length=20, choices=Mode.choices, blank=True)
-    file = models.FileField(_("文件"), upload_to=upload_path, max_length=200)
+    # Emptied when the retention period (IMPORT_FILE_RETENTION_DAYS) is over: the list
+    # holds citizens' phone numbers. The job and its findings stay.
+    file = models.FileField(_("文件"), upload_to=upload_path, max_length=200, blank=True)
+    file_removed_at = models.DateTimeField(_("源文件删除时间"), null=True, blank=True)
     filename = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("文件摘要"), max_length=64)
     headers = models.JSONField(_("表头"), default=list)

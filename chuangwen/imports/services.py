@@ -18,6 +18,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -80,6 +81,19 @@ def _locked_job(job_id: int, actor) -> ImportJob:
     if job is None:
         raise ServiceError(_("导入任务不存在。"))
     return job
+
+
+def _file_removed() -> ServiceError:
+    return ServiceError(
+        _("源文件已按保留期限(%(days)s 天)删除,请重新上传文件后再检查或导入。")
+        % {"days": settings.IMPORT_FILE_RETENTION_DAYS},
+        field="file",
+    )
+
+
+def _require_file(job: ImportJob) -> None:
+    if job.file_removed_at is not None or not job.file:
+        raise _file_removed()
 
 
 def _clean_mapping(mapping: dict, headers: list[str], *, default_category: str = "") -> dict:
@@ -186,6 +200,7 @@ def import_job_check(
                 _("导入任务当前状态为“%(status)s”,不能重新检查。")
                 % {"status": job.get_status_display()}
             )
+        _require_file(job)
         if default_category is not None:
             job.default_category = _default_category(default_category)
         job.mapping = _clean_mapping(mapping, job.headers, default_category=job.default_category)
@@ -205,6 +220,7 @@ def import_job_commit(*, job_id: int, actor, mode: str) -> ImportJob:
         job = _locked_job(job_id, actor)
         if job.status != JobStatus.CHECKED:
             raise ConflictError(_("请先完成检查,再导入。"))
+        _require_file(job)
         if mode == Mode.ALL_OR_NOTHING and job.error_rows:
             raise ServiceError(
                 _(
@@ -251,6 +267,7 @@ def _claim(job_id: int, status: str, *, stale_before: datetime | None = None) ->
 def _examine(run: _Run, *, find_duplicates: bool = True) -> Finding:
     job = run.job
     run.report(phase=Phase.READING, processed=0)
+    _require_file(job)
     with job.file.open("rb") as handle:
         data = handle.read()
     headers, rows = read_rows(data, job.filename)
@@ -430,6 +447,54 @@ def import_jobs_resume(*, now: datetime) -> list[int]:
         run(job_id=pk, stale_before=stale_before)
         resumed.append(pk)
     return resumed
+
+
+# -- retention ---------------------------------------------------------------------------------
+def import_files_expire(*, now: datetime) -> int:
+    """Delete the uploaded lists whose job has not changed for IMPORT_FILE_RETENTION_DAYS:
+    they hold citizens' phone numbers. The job stays with its findings and says when its
+    file went. A stored file another live job still names (storages that overwrite give
+    the same list the same name) stays until that job expires too. Returns how many jobs
+    lost their file."""
+    days = settings.IMPORT_FILE_RETENTION_DAYS
+    expired = (
+        ImportJob.objects.filter(updated_at__lt=now - timedelta(days=days))
+        .filter(file_removed_at__isnull=True)
+        .exclude(status__in=RUNNING_STATUSES)
+        .exclude(file="")
+    )
+    storage = ImportJob._meta.get_field("file").storage
+    removed = 0
+    for pk in list(expired.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Looked at again under the lock: a check asked for meanwhile keeps the file.
+            job = expired.select_for_update().filter(pk=pk).first()
+            if job is None:
+                continue
+            name = job.file.name
+            shared = (
+                ImportJob.objects.filter(file=name, file_removed_at__isnull=True)
+                .exclude(pk=pk)
+                .exists()
+            )
+            # The file goes before the row says so: should the commit fail, the next run
+            # finds the job again, rather than a row claiming a deletion that never was.
+            if not shared:
+                storage.delete(name)
+            job.file = ""
+            job.file_removed_at = now
+            job.save(update_fields=["file", "file_removed_at"])
+            audit(
+                actor=None,
+                action="imports.file_removed",
+                obj=job,
+                summary=f"按保留期限({days} 天)删除导入文件 {job.filename}",
+                data={"sha256": job.sha256, "retention_days": days, "shared": shared},
+            )
+        removed += 1
+    if removed:
+        log.info("imports: removed the files of %d jobs past their retention", removed)
+    return removed
 
 
 # -- saved mappings ------------------------------------------------------------------------

@@ -4,10 +4,16 @@ These run in the worker, never inside a write's transaction. Every failure raise
 the outbox keeps the message and tries again later; error texts and logs carry phone
 numbers only masked, because both end up in places many people read (the outbox admin,
 log files).
+
+A message may reach the far side twice (a worker that stopped after sending but before
+recording it); each carries the outbox message's idempotency key so the far side can
+tell: the SMS gateway in a header and a field, mail as a fixed Message-ID, the 企业微信
+robot in a header (its API has no field for it).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import urllib.error
@@ -17,7 +23,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import get_connection, send_mass_mail
+from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
 
 from chuangwen.core.privacy import mask_phone, mask_phones_in
@@ -28,6 +34,7 @@ DUMMY_EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 SMS_MAX_CHARS = 300  # gateways split long texts and bill per part: keep it short
 WECOM_MAX_BYTES = 2048  # the robot refuses longer text messages
 ERROR_SNIPPET_CHARS = 200
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 class DeliveryError(Exception):
@@ -84,32 +91,56 @@ def post_json(url: str, data: dict[str, Any], *, headers: dict[str, str] | None 
 
 
 # -- e-mail ----------------------------------------------------------------------------------
-def send_email(*, to: Sequence[str], subject: str, body: str) -> int:
+def message_id(idempotency_key: str, address: str) -> str:
+    """The same Message-ID every time the same notice goes to the same address, so that a
+    mail sent again after an interrupted delivery is recognised as a copy."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "localhost"
+    digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()[:16]
+    return f"<{idempotency_key}.{digest}@{domain}>"
+
+
+def send_email(*, to: Sequence[str], subject: str, body: str, idempotency_key: str = "") -> int:
     """One message per address, so recipients do not see each other's addresses."""
     addresses = sorted({a for a in to if a})
     if not addresses:
         return 0
     subject = " ".join(subject.split())  # a header must stay on one line
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [a]) for a in addresses]
-    return send_mass_mail(messages, fail_silently=False, connection=get_connection())
+    messages = [
+        EmailMessage(
+            subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [address],
+            headers={"Message-ID": message_id(idempotency_key, address)}
+            if idempotency_key
+            else None,
+        )
+        for address in addresses
+    ]
+    return get_connection(fail_silently=False).send_messages(messages) or 0
 
 
 # -- SMS -------------------------------------------------------------------------------------
 class SmsBackend(Protocol):
-    def send(self, *, phones: Sequence[str], content: str) -> None: ...
+    def send(self, *, phones: Sequence[str], content: str, idempotency_key: str) -> None: ...
 
 
 class ConsoleSmsBackend:
     """For demos and development: the text goes to the log instead of to phones."""
 
-    def send(self, *, phones: Sequence[str], content: str) -> None:
+    def send(self, *, phones: Sequence[str], content: str, idempotency_key: str = "") -> None:
         sms_log.info(
-            "SMS to %s: %s", ", ".join(mask_phone(p) for p in phones), mask_phones_in(content)
+            "SMS to %s: %s",
+            ", ".join(mask_phone(p) for p in phones),
+            mask_phones_in(content),
+            extra={"idempotency_key": idempotency_key},
         )
 
 
 class HttpSmsBackend:
-    """A gateway that takes ``{"phones": [...], "content": "…"}`` with a bearer token."""
+    """A gateway that takes ``{"phones": [...], "content": "…", "request_id": "…"}`` with a
+    bearer token; the request id (also in the ``Idempotency-Key`` header) is the same for
+    every attempt at one message, so the gateway can drop a repeat."""
 
     def __init__(self, *, url: str | None = None, token: str | None = None):
         self.url = settings.SMS_GATEWAY_URL if url is None else url
@@ -117,9 +148,13 @@ class HttpSmsBackend:
         if not self.url:
             raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_GATEWAY_URL.")
 
-    def send(self, *, phones: Sequence[str], content: str) -> None:
+    def send(self, *, phones: Sequence[str], content: str, idempotency_key: str = "") -> None:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        post_json(self.url, {"phones": list(phones), "content": content}, headers=headers)
+        data: dict[str, Any] = {"phones": list(phones), "content": content}
+        if idempotency_key:
+            headers[IDEMPOTENCY_HEADER] = idempotency_key
+            data["request_id"] = idempotency_key
+        post_json(self.url, data, headers=headers)
         sms_log.info("SMS sent to %s", ", ".join(mask_phone(p) for p in phones))
 
 
@@ -142,11 +177,11 @@ def sms_content(*, title: str, body: str) -> str:
     return text if len(text) <= SMS_MAX_CHARS else text[: SMS_MAX_CHARS - 1] + "…"
 
 
-def send_sms(*, phones: Iterable[str], content: str) -> int:
+def send_sms(*, phones: Iterable[str], content: str, idempotency_key: str = "") -> int:
     numbers = sorted({p.strip() for p in phones if p and p.strip()})
     if not numbers:
         return 0
-    get_sms_backend().send(phones=numbers, content=content)
+    get_sms_backend().send(phones=numbers, content=content, idempotency_key=idempotency_key)
     return len(numbers)
 
 
@@ -164,11 +199,12 @@ def wecom_content(*, title: str, body: str, url: str = "") -> str:
     return head + tail
 
 
-def send_wecom(*, content: str, webhook_url: str | None = None) -> None:
+def send_wecom(*, content: str, webhook_url: str | None = None, idempotency_key: str = "") -> None:
     url = settings.WECOM_WEBHOOK_URL if webhook_url is None else webhook_url
     if not url:
         raise ImproperlyConfigured("WECOM_WEBHOOK_URL is empty.")
-    answer = post_json(url, {"msgtype": "text", "text": {"content": content}})
+    headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else None
+    answer = post_json(url, {"msgtype": "text", "text": {"content": content}}, headers=headers)
     # The robot answers 200 also when it refuses; the verdict is in errcode.
     try:
         result = json.loads(answer.decode("utf-8"))

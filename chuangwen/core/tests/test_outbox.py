@@ -75,19 +75,156 @@ def test_a_delayed_message_waits_for_its_time(topic_log):
     assert len(topic_log) == 1
 
 
-def test_failures_back_off_then_give_up(failing_topic, settings):
-    settings.OUTBOX_MAX_ATTEMPTS = 3
+def test_retry_delays_double_from_the_base_up_to_the_maximum(settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 30
+    settings.OUTBOX_RETRY_MAX_SECONDS = 3600
+    delays = [outbox.retry_delay(n).total_seconds() for n in range(1, 10)]
+    assert delays == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600]
+
+
+def test_failures_back_off_exponentially_then_give_up(failing_topic, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 4
+    settings.OUTBOX_RETRY_BASE_SECONDS = 10
+    settings.OUTBOX_RETRY_MAX_SECONDS = 3600
     with transaction.atomic():
         message = enqueue(topic="test.fail", payload={})
     now = timezone.now()
-    for attempt in range(1, 4):
+    waits = []
+    for attempt in range(1, 5):
         assert outbox.deliver_pending(now=now) == 1
         message.refresh_from_db()
         assert message.attempts == attempt
+        assert message.last_attempt_at == now
         assert "下游服务不可用" in message.last_error
-        now = message.available_at + timedelta(seconds=1)
+        if attempt < 4:
+            assert message.status == OutboxStatus.PENDING
+            waits.append((message.available_at - now).total_seconds())
+            # Not a moment earlier.
+            assert outbox.deliver_pending(now=message.available_at - timedelta(seconds=1)) == 0
+            now = message.available_at
+    assert waits == [10, 20, 40]
     assert message.status == OutboxStatus.FAILED
     assert outbox.deliver_pending(now=now + timedelta(days=1)) == 0
+
+
+def test_each_message_has_its_own_key_and_handlers_receive_it():
+    received = []
+
+    @outbox.handles("test.keyed")
+    def keyed(payload, *, key):
+        received.append(key)
+
+    try:
+        with transaction.atomic():
+            first = enqueue(topic="test.keyed", payload={})
+            second = enqueue(topic="test.keyed", payload={})
+        outbox.deliver_pending()
+    finally:
+        outbox._handlers.pop("test.keyed", None)
+    assert first.key != second.key
+    assert received == [str(first.key), str(second.key)]
+
+
+def test_an_atomic_handler_commits_with_the_delivery_and_rolls_back_with_its_failure(settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    calls = []
+
+    @outbox.handles("test.db", atomic=True)
+    def write(payload):
+        calls.append(payload["n"])
+        audit(actor=None, action="test.db_write", object_type="t", object_id=payload["n"])
+        if payload["n"] == 2:
+            raise RuntimeError("约束冲突")
+
+    try:
+        with transaction.atomic():
+            good = enqueue(topic="test.db", payload={"n": 1})
+            bad = enqueue(topic="test.db", payload={"n": 2})
+        assert outbox.deliver_pending() == 2
+    finally:
+        outbox._handlers.pop("test.db", None)
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert calls == [1, 2]
+    assert good.status == OutboxStatus.DELIVERED
+    assert bad.status == OutboxStatus.PENDING and "约束冲突" in bad.last_error
+    # The failed handler's write went with its transaction; the good one's stayed.
+    assert list(
+        AuditEvent.objects.filter(action="test.db_write").values_list("object_id", flat=True)
+    ) == ["1"]
+
+
+def test_a_topic_cannot_mix_atomic_and_outside_handlers():
+    from django.core.exceptions import ImproperlyConfigured
+
+    outbox.handles("test.mixed")(lambda payload: None)
+    try:
+        with pytest.raises(ImproperlyConfigured):
+            outbox.handles("test.mixed", atomic=True)(lambda payload: None)
+    finally:
+        outbox._handlers.pop("test.mixed", None)
+
+
+def test_a_claim_whose_worker_died_is_taken_over_when_its_lease_runs_out(topic_log, settings):
+    """Claimed, then the worker vanished before recording anything: the message waits out
+    the lease, then goes out with the same key."""
+    settings.OUTBOX_LEASE_SECONDS = 300
+    with transaction.atomic():
+        message = enqueue(topic="test.ok", payload={"n": 1})
+    now = timezone.now()
+    claim = outbox._claim(now)  # what a worker does before it sends
+    assert claim.key == str(message.key) and claim.attempts == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.SENDING
+    # Meanwhile no other worker touches it.
+    assert outbox.deliver_pending(now=now + timedelta(seconds=299)) == 0
+    assert outbox.deliver_pending(now=now + timedelta(seconds=301)) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.DELIVERED and message.attempts == 2
+    assert topic_log == [{"n": 1}]
+    # The first worker's late result changes nothing: its claim is over.
+    outbox._record(claim, "TimeoutError: too late", now)
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.DELIVERED and message.last_error == ""
+
+
+def test_a_message_that_stops_every_worker_ends_as_a_dead_letter(topic_log, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    settings.OUTBOX_LEASE_SECONDS = 60
+    with transaction.atomic():
+        message = enqueue(topic="test.ok", payload={})
+    now = timezone.now()
+    for _ in range(2):  # two workers die mid-send
+        assert outbox._claim(now)
+        now += timedelta(seconds=61)
+    assert outbox.deliver_pending(now=now) == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.FAILED
+    assert "投递中断" in message.last_error
+    assert topic_log == []
+
+
+def test_recording_a_result_waits_for_the_database_to_come_back(topic_log, monkeypatch):
+    """The message went out; the database was away when the worker wanted to say so."""
+    from django.db import OperationalError
+
+    real = outbox._record
+    failures = iter([OperationalError("server closed the connection unexpectedly")])
+
+    def flaky(*args):
+        for exc in failures:
+            raise exc
+        return real(*args)
+
+    monkeypatch.setattr(outbox, "_record", flaky)
+    monkeypatch.setattr(outbox, "reset_connections", lambda: None)  # keep the test's transaction
+    monkeypatch.setattr(outbox.time, "sleep", lambda seconds: None)
+    with transaction.atomic():
+        message = enqueue(topic="test.ok", payload={})
+    assert outbox.deliver_pending() == 1
+    message.refresh_from_db()
+    assert message.status == OutboxStatus.DELIVERED and message.attempts == 1
+    assert len(topic_log) == 1
 
 
 def test_a_failing_message_does_not_block_the_next(failing_topic, topic_log):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,6 +26,8 @@ class FakeServer:
     # Answers in turn; the last one repeats. Each is (status, JSON-able body or bytes).
     answers: list[tuple[int, object]] = field(default_factory=lambda: [WECOM_OK])
     delay: float = 0.0
+    # Called in the server's thread while a request is being answered.
+    on_request: Callable[[], None] | None = None
 
     def next_answer(self) -> tuple[int, bytes]:
         status, body = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
@@ -53,6 +56,8 @@ def fake_server(monkeypatch):
                     "json": json.loads(raw.decode("utf-8")),
                 }
             )
+            if server.on_request is not None:
+                server.on_request()
             if server.delay:
                 time.sleep(server.delay)
             status, body = server.next_answer()

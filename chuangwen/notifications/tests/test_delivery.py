@@ -4,13 +4,13 @@ import logging
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from chuangwen.core.models import OutboxMessage, OutboxStatus
 from chuangwen.core.outbox import deliver_pending, discover
 from chuangwen.notifications import backends
-from chuangwen.notifications.services import notify
+from chuangwen.notifications.services import notification_mark_read, notify
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +54,12 @@ def test_email_goes_to_each_address_separately(people, mailoutbox, settings):
     assert sorted(m.to[0] for m in mailoutbox) == ["alice@example.cn", "bob@example.cn"]
     assert all(len(m.to) == 1 for m in mailoutbox)
     mail = mailoutbox[0]
+    key = _message("notifications.email").key
+    ids = {m.to[0]: m.extra_headers["Message-ID"] for m in mailoutbox}
+    assert ids["alice@example.cn"].startswith(f"<{key}.")
+    assert ids["alice@example.cn"].endswith("@shiyan.example>")
+    assert ids["alice@example.cn"] != ids["bob@example.cn"]
+    assert mail.message()["Message-ID"] == ids[mail.to[0]]
     assert mail.subject == "新派遣案件 A001"
     assert mail.from_email == "chuangwen@shiyan.example"
     assert mail.body == "人民路 12 号路面破损。\n\nhttps://cw.shiyan.example/cases/7/"
@@ -69,14 +75,16 @@ def test_sms_is_posted_to_the_gateway(people, fake_server, settings):
     assert fake_server.received == []  # nothing is sent inside the write
     deliver_pending()
     (request,) = fake_server.received
+    message = _message("notifications.sms")
     assert request["path"] == "/sms/send"
     assert request["headers"]["authorization"] == "Bearer gw-token-123"
     assert request["headers"]["content-type"].startswith("application/json")
+    assert request["headers"]["idempotency-key"] == str(message.key)
     assert request["json"] == {
         "phones": [ALICE_PHONE, BOB_PHONE],
         "content": "新派遣案件 A001:人民路 12 号路面破损。",
+        "request_id": str(message.key),
     }
-    message = _message("notifications.sms")
     assert message.status == OutboxStatus.DELIVERED and message.attempts == 1
 
 
@@ -117,6 +125,33 @@ def test_a_slow_gateway_times_out_and_is_retried(people, fake_server, settings):
     message = _message("notifications.sms")
     assert message.status == OutboxStatus.PENDING
     assert "timed out" in message.last_error.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_gateway_does_not_hold_up_other_writes(people, fake_server, settings):
+    """While the gateway takes its time, a web request (another connection) writes.
+    On SQLite a delivery holding a transaction open would keep the only write lock."""
+    settings.SMS_BACKEND = "http"
+    settings.SMS_GATEWAY_URL = f"{fake_server.url}/sms/send"
+    alice = people.users["alice"]
+    outcome = []
+
+    def web_write_meanwhile():
+        try:
+            with transaction.atomic():
+                outcome.append(notification_mark_read(user=alice))
+        except Exception as exc:
+            outcome.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connection.close()  # the server thread's own connection
+
+    fake_server.on_request = web_write_meanwhile
+    _notify_team(people, channels=("inapp", "sms"))
+    deliver_pending()
+    assert outcome == [1]
+    assert len(fake_server.received) == 1
+    assert _message("notifications.sms").status == OutboxStatus.DELIVERED
+    assert not alice.notifications.filter(read_at__isnull=True).exists()
 
 
 def test_console_sms_logs_masked_numbers_only(people, settings, caplog):
