@@ -162,7 +162,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+# The address the lock-out counts is the one the portal's limits count: one setting,
+# TRUSTED_PROXY_HOPS, says how many proxies in front may be believed.
+AXES_CLIENT_IP_CALLABLE = "chuangwen.core.http.client_address"
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "12")) * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -248,7 +250,8 @@ CASE_REOPEN_DAYS = int(os.environ.get("CASE_REOPEN_DAYS", "7"))
 CASE_SUPERVISE_SECONDS = float(os.environ.get("CASE_SUPERVISE_SECONDS", "60"))
 
 # --- Public channels --------------------------------------------------------------------
-# Proxies in front of the site that append to X-Forwarded-For (0: use the peer address).
+# Proxies in front of the site that append to X-Forwarded-For (0: use the peer address);
+# the public channels' limits and the login lock-out both count that address.
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 # Citizen portal: reports accepted from one address per hour and one phone per day.
 PORTAL_REPORTS_PER_ADDRESS_HOUR = int(os.environ.get("PORTAL_REPORTS_PER_ADDRESS_HOUR", "10"))
