@@ -47,7 +47,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "chuangwen.core.admin_site.ChuangwenAdminConfig",  # django.contrib.admin, city admins only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -177,7 +177,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+# The address the lock-out counts is the one the portal's limits count: one setting,
+# TRUSTED_PROXY_HOPS, says how many proxies in front may be believed.
+AXES_CLIENT_IP_CALLABLE = "chuangwen.core.http.client_address"
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_HOURS", "12")) * 3600
 SESSION_COOKIE_HTTPONLY = True
@@ -283,7 +285,8 @@ CASE_SUPERVISE_SECONDS = float(os.environ.get("CASE_SUPERVISE_SECONDS", "60"))
 # (hotline, inspections, 国测 feedback, 上级交办, video) stay unpublished unless the office
 # publishes a case by hand.
 PUBLIC_CHANNELS = tuple(env_list("PUBLIC_CHANNELS", "portal,open311"))
-# Proxies in front of the site that append to X-Forwarded-For (0: use the peer address).
+# Proxies in front of the site that append to X-Forwarded-For (0: use the peer address);
+# the rate limits, the public channels' limits and the login lock-out all count that address.
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 # Request rates ("<n>/<s|min|hour|day>", empty: no limit): the REST API per client address
 # and per caller (bearer token or account), Open311 reads and submissions per address, and

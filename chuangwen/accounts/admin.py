@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from chuangwen.core.admin import AuditedAdmin
 from chuangwen.core.errors import ServiceError
-from chuangwen.org.admin import MembershipInline
+from chuangwen.org.admin import MembershipFormSet, MembershipInline
 
 from .models import ApiToken, User
 from .services import api_token_revoke
@@ -32,6 +32,12 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         ),
     )
     inlines = (MembershipInline,)
+
+    def save_formset(self, request, form, formset, change):
+        if isinstance(formset, MembershipFormSet):
+            formset.save_through_services()
+        else:
+            super().save_formset(request, form, formset, change)
 
 
 @admin.register(ApiToken)

@@ -542,19 +542,19 @@ def appeal_file(*, result_id, component_position, requested_points, reason: str,
         raise ServiceError("申请恢复分值须大于 0。", field="requested_points")
     with transaction.atomic():
         rows = Result.objects.all() if actor is None else Result.objects.scoped_for(actor)
-        result = (
-            rows.select_for_update(of=("self",))
-            .select_related("publication")
-            .filter(pk=result_id)
-            .order_by("pk")
-            .first()
-        )
-        if result is None:
+        publication_id = rows.filter(pk=result_id).values_list("publication_id", flat=True).first()
+        if publication_id is None:
             raise ServiceError("考评结果不存在。")
+        # The publication's row first, as publication_withdraw locks it: a withdrawal
+        # under way makes this appeal wait and then see it withdrawn, and a withdrawal
+        # asked for meanwhile waits for this appeal and then finds it pending.
+        publication = Publication.objects.select_for_update().get(pk=publication_id)
+        result = rows.select_for_update(of=("self",)).filter(pk=result_id).order_by("pk").first()
+        result.publication = publication
         if not may_appeal(actor, result):
             raise PermissionDeniedError("只有被考评对象可以对本结果提出申诉。")
-        if result.publication.status != PublicationStatus.PUBLISHED:
-            raise ConflictError("该考评结果已撤回,不能申诉。")
+        if publication.status != PublicationStatus.PUBLISHED:
+            raise ConflictError("该考评结果已撤回,不能申诉;重新发布后可对新的结果申诉。")
         component = _component_of(result, component_position)
         if component.lost <= 0:
             raise ServiceError(f"“{component.label}”未失分,无需申诉。", field="component_position")

@@ -276,6 +276,8 @@ class CaseAdmin(ReadOnlyAdmin):
     date_hierarchy = "reported_at"
     list_select_related = ("category", "unit")
     raw_id_fields = ("grid", "community", "street", "district", "duplicate_of")
+    # The reporter's identity is read on the case page, where each look is audited.
+    exclude = ("reporter_name", "reporter_phone")
     inlines = [CaseEventInline]
 
 

@@ -13,6 +13,7 @@ from chuangwen.core.errors import ConflictError
 
 from . import selectors, services
 from .choices import OverdueLevel, PhotoKind
+from .disclosure import CASE_API, reporter_disclose
 from .models import Case
 
 router = Router(tags=["案件 cases"])
@@ -279,7 +280,7 @@ def case_payload(*, user, case: Case, territory=None, photos=None) -> dict[str, 
             "rule": case.routing_rule_id,
             "auto_dispatch": bool(case.routing_rule_id and case.routing_rule.auto_dispatch),
         },
-        "reporter": selectors.reporter_view(user=user, case=case),
+        "reporter": reporter_disclose(user=user, case=case, via=CASE_API),
         "reported_at": _iso(case.reported_at),
         "registered_at": _iso(case.registered_at),
         "dispatched_at": _iso(case.dispatched_at),

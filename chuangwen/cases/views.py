@@ -42,6 +42,7 @@ from .choices import (
     SupervisionKind,
     SupervisionStatus,
 )
+from .disclosure import CASE_PAGE, reporter_disclose
 from .forms import (
     NOTE_REQUIRED,
     PHOTO_ACTIONS,
@@ -226,7 +227,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
     actions = selectors.allowed_actions(user=user, case=case)
     photos = list(case.photos.all())
     supervisions = list(selectors.supervision_list(user=user).filter(case=case))
-    reporter = selectors.reporter_view(user=user, case=case)
+    reporter = reporter_disclose(user=user, case=case, via=CASE_PAGE)
     nodes = [n for n in (case.street, case.community, case.grid) if n is not None]
     context = {
         "case": case,

@@ -1,4 +1,5 @@
-"""Who is on the other end of a request, as far as the public channels need to know."""
+"""Who is on the other end of a request, as far as the public channels' limits and the
+login lock-out need to know."""
 
 import hashlib
 import hmac

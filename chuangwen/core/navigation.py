@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .admin_site import may_use_admin
 from .scoping import scope_for
 
 
@@ -14,7 +15,7 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: frozenset[str] | None = None  # None: every signed-in user
-    staff_only: bool = False
+    admin_only: bool = False  # the Django admin: shown to those it lets in
     # Work lists of one role (an inspector's points): shown to holders of the role only,
     # not to a superuser who merely may see everything.
     holders_only: bool = False
@@ -81,7 +82,7 @@ NAV_ITEMS = (
     NavItem(_("单位名录"), "org:unit_list"),
     NavItem(_("案件类别"), "catalog:index"),
     NavItem(_("接口文档"), "api:openapi-view", roles=frozenset({"city_admin"})),
-    NavItem(_("系统管理"), "admin:index", staff_only=True),
+    NavItem(_("系统管理"), "admin:index", admin_only=True),
 )
 
 
@@ -91,7 +92,7 @@ def items_for(user, current_path: str = "") -> list[dict]:
     roles = scope_for(user).roles
     visible = []
     for item in NAV_ITEMS:
-        if item.staff_only and not user.is_staff:
+        if item.admin_only and not may_use_admin(user):
             continue
         superuser = user.is_superuser and not item.holders_only
         if item.roles is not None and not (superuser or roles & item.roles):

@@ -95,6 +95,19 @@ def mapping_list(*, user, source: str | None = None) -> QuerySet[ColumnMapping]:
     return queryset.order_by("source", "-is_default", "name")
 
 
+def sets_default_mapping(user) -> bool:
+    """Only the city office chooses the mapping every importer of a source starts from."""
+    return user is None or import_scope(user).citywide
+
+
+def may_change_mapping(user, mapping: ColumnMapping) -> bool:
+    """The city office replaces or deletes any saved mapping; a district operator keeps
+    their own, but never the source's default, which everyone starts from."""
+    if sets_default_mapping(user):
+        return True
+    return mapping.created_by_id == user.pk and not mapping.is_default
+
+
 def default_mapping(source: str) -> ColumnMapping | None:
     return ColumnMapping.objects.filter(source=source, is_default=True).first()
 

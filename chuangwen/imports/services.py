@@ -45,7 +45,13 @@ from .choices import (
 )
 from .models import ColumnMapping, ImportJob
 from .reading import check_size, guess_mapping, read_headers, read_rows
-from .selectors import default_mapping, import_scope, job_queryset
+from .selectors import (
+    default_mapping,
+    import_scope,
+    job_queryset,
+    may_change_mapping,
+    sets_default_mapping,
+)
 
 log = logging.getLogger(__name__)
 
@@ -513,10 +519,17 @@ def column_mapping_save(
     stored[EXTRA] = [h for h in mapping.get(EXTRA) or [] if isinstance(h, str)]
     if not any(k in stored for k in TARGET_KEYS):
         raise ServiceError(_("对应关系是空的,没有可保存的内容。"), field="mapping_name")
+    if is_default and not sets_default_mapping(actor):
+        raise PermissionDeniedError(_("只有创文办可以设置默认对应关系。"))
     with transaction.atomic():
         saved = ColumnMapping.objects.select_for_update().filter(source=source, name=name).first()
         if saved is None:
             saved = ColumnMapping(source=source, name=name, created_by=actor)
+        elif not may_change_mapping(actor, saved):
+            raise PermissionDeniedError(
+                _("已有名为“%(name)s”的对应关系,不是您保存的,不能覆盖;请换一个名称。")
+                % {"name": name}
+            )
         saved.mapping = stored
         if is_default:
             ColumnMapping.objects.filter(source=source, is_default=True).exclude(
@@ -545,6 +558,8 @@ def _locked_mapping(mapping_id: int, actor) -> ColumnMapping:
 def column_mapping_set_default(*, mapping_id: int, actor) -> ColumnMapping:
     with transaction.atomic():
         saved = _locked_mapping(mapping_id, actor)
+        if not sets_default_mapping(actor):
+            raise PermissionDeniedError(_("只有创文办可以设置默认对应关系。"))
         ColumnMapping.objects.filter(source=saved.source, is_default=True).exclude(
             pk=saved.pk
         ).update(is_default=False)
@@ -555,10 +570,12 @@ def column_mapping_set_default(*, mapping_id: int, actor) -> ColumnMapping:
 
 
 def column_mapping_delete(*, mapping_id: int, actor) -> None:
-    """The city office deletes any mapping; others only their own."""
+    """The city office deletes any mapping; others only their own, not the default."""
     with transaction.atomic():
         saved = _locked_mapping(mapping_id, actor)
-        if not import_scope(actor).citywide and saved.created_by_id != actor.pk:
+        if not may_change_mapping(actor, saved):
+            if saved.created_by_id == actor.pk:
+                raise PermissionDeniedError(_("默认对应关系只能由创文办删除。"))
             raise PermissionDeniedError(_("只能删除自己保存的列对应关系。"))
         audit(actor=actor, action="imports.mapping_delete", obj=saved, summary=f"删除 {saved}")
         saved.delete()

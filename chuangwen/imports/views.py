@@ -75,7 +75,7 @@ def _mapping_rows(mapping: dict) -> list[dict]:
     ]
 
 
-def _panel_context(job, *, error: ServiceError | None = None, posted=None) -> dict:
+def _panel_context(job, *, user, error: ServiceError | None = None, posted=None) -> dict:
     mapping = job.mapping or guess_mapping(job.headers)
     default_category = job.default_category
     if posted is not None:  # a refused form shows what was chosen, not what is stored
@@ -93,6 +93,7 @@ def _panel_context(job, *, error: ServiceError | None = None, posted=None) -> di
         "default_mode": Mode.SKIP_BAD_ROWS if job.error_rows else Mode.ALL_OR_NOTHING,
         "statuses": JobStatus,
         "shown": SHOWN,
+        "sets_default": selectors.sets_default_mapping(user),
     }
     if job.status in (JobStatus.UPLOADED, JobStatus.CHECKED, JobStatus.FAILED):
         context["category_groups"] = _category_groups()
@@ -127,7 +128,7 @@ def _posted_mapping(data) -> dict:
 
 def _panel(request, job, *, error=None, posted=None):
     status = error.status_code if error else 200
-    context = _panel_context(job, error=error, posted=posted)
+    context = _panel_context(job, user=request.user, error=error, posted=posted)
     return render(request, "imports/_panel.html", context, status=status)
 
 
@@ -163,7 +164,8 @@ def job_new(request):
 @require_GET
 def job_detail(request, pk: int):
     job = selectors.job_detail(user=request.user, job_id=pk)
-    return render(request, "imports/job_detail.html", _panel_context(job))
+    context = _panel_context(job, user=request.user)
+    return render(request, "imports/job_detail.html", context)
 
 
 @importer_required
@@ -185,7 +187,7 @@ def _refusal(request, pk: int, error: ServiceError, posted=None):
     job = selectors.job_detail(user=request.user, job_id=pk)
     if _is_htmx(request):
         return _panel(request, job, error=error, posted=posted)
-    context = _panel_context(job, error=error, posted=posted)
+    context = _panel_context(job, user=request.user, error=error, posted=posted)
     return render(request, "imports/job_detail.html", context, status=error.status_code)
 
 
@@ -249,12 +251,14 @@ def mapping_list(request):
                 "mapping": m,
                 "pairs": [(labels[k], v) for k, v in m.mapping.items() if k in labels],
                 "extra": m.mapping.get(EXTRA) or [],
+                "may_change": selectors.may_change_mapping(request.user, m),
             }
             for m in saved
             if m.source == value
         ]
         groups.append({"label": label, "rows": rows})
-    return render(request, "imports/mappings.html", {"groups": groups})
+    context = {"groups": groups, "sets_default": selectors.sets_default_mapping(request.user)}
+    return render(request, "imports/mappings.html", context)
 
 
 @importer_required

@@ -112,16 +112,73 @@ def unit_update(*, unit: Unit, actor, **changes) -> Unit:
     return unit
 
 
-def membership_grant(*, user, unit: Unit, role: str, title: str = "", actor) -> Membership:
-    if role not in Role.values:
-        raise ServiceError(f"未知角色:{role}", field="role")
+def _require_for_role(actor, *, unit: Unit, role: str) -> None:
+    """City admins are made by the city office only; other roles by whoever may change
+    the unit's territory."""
     require(
         actor,
         CONFIGURE if role == Role.CITY_ADMIN else CHANGE,
         path=unit.territory.path if unit.territory_id else None,
     )
-    if not unit.is_active:
+
+
+def check_membership_grant(*, user, unit: Unit, role: str, actor) -> None:
+    if role not in Role.values:
+        raise ServiceError(f"未知角色:{role}", field="role")
+    _require_for_role(actor, unit=unit, role=role)
+    if not Unit.objects.filter(pk=unit.pk, is_active=True).exists():
         raise ServiceError("该单位已停用。", field="unit")
+    if user is not None and user.pk is not None:
+        held = Membership.objects.filter(user=user, unit=unit, role=role, is_active=True)
+        if held.exists():
+            raise ServiceError(f"{user} 已在 {unit} 担任{Role(role).label}。")
+
+
+def check_membership_change(*, membership: Membership, unit: Unit, role: str, actor) -> None:
+    """Moving a membership to another unit or role needs the right to take the old one
+    away and to hand out the new one."""
+    if role not in Role.values:
+        raise ServiceError(f"未知角色:{role}", field="role")
+    _require_for_role(actor, unit=membership.unit, role=membership.role)
+    _require_for_role(actor, unit=unit, role=role)
+    moved = unit.pk != membership.unit_id
+    if moved and not Unit.objects.filter(pk=unit.pk, is_active=True).exists():
+        raise ServiceError("该单位已停用。", field="unit")
+    if (unit.pk, role) != (membership.unit_id, membership.role):
+        taken = Membership.objects.filter(user_id=membership.user_id, unit=unit, role=role)
+        if taken.exclude(pk=membership.pk).exists():
+            raise ServiceError(
+                f"{membership.user} 在 {unit} 已有{Role(role).label}任职(可能已撤销),"
+                "请直接修改那一条。",
+                field="role",
+            )
+
+
+def check_membership_remove(*, membership: Membership, actor) -> None:
+    _require_for_role(actor, unit=membership.unit, role=membership.role)
+
+
+def _membership_facts(membership: Membership) -> dict:
+    return {
+        "user": membership.user.username,
+        "unit": membership.unit_id,
+        "unit_name": membership.unit.name,
+        "role": membership.role,
+        "title": membership.title,
+        "is_active": membership.is_active,
+    }
+
+
+def _locked_membership(membership: Membership) -> Membership:
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "unit__territory")
+        .get(pk=membership.pk)
+    )
+
+
+def membership_grant(*, user, unit: Unit, role: str, title: str = "", actor) -> Membership:
+    check_membership_grant(user=None, unit=unit, role=role, actor=actor)
     with transaction.atomic():
         membership, created = Membership.objects.select_for_update().get_or_create(
             user=user, unit=unit, role=role, defaults={"title": title}
@@ -140,15 +197,42 @@ def membership_grant(*, user, unit: Unit, role: str, title: str = "", actor) -> 
     return membership
 
 
-def membership_revoke(*, membership: Membership, actor) -> Membership:
-    unit = membership.unit
-    require(
-        actor,
-        CONFIGURE if membership.role == Role.CITY_ADMIN else CHANGE,
-        path=unit.territory.path if unit.territory_id else None,
-    )
+def membership_change(
+    *, membership: Membership, actor, unit: Unit | None = None, role: str | None = None, title=None
+) -> Membership:
+    """Correct a membership in place: its unit, role or title."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = _locked_membership(membership)
+        unit = membership.unit if unit is None else unit
+        role = membership.role if role is None else role
+        check_membership_change(membership=membership, unit=unit, role=role, actor=actor)
+        title = membership.title if title is None else title.strip()[:60]
+        before = _membership_facts(membership)
+        membership.unit, membership.role, membership.title = unit, role, title
+        after = _membership_facts(membership)
+        if after == before:
+            return membership
+        membership.save(update_fields=["unit", "role", "title", "updated_at"])
+        audit(
+            actor=actor,
+            action="org.membership_change",
+            obj=membership,
+            summary=(
+                f"修改 {membership.user.username} 的任职:{before['unit_name']} "
+                f"{Role(before['role']).label} → {unit.name} {membership.get_role_display()}"
+            ),
+            data={
+                "before": {k: v for k, v in before.items() if after[k] != v},
+                "after": {k: v for k, v in after.items() if before[k] != v},
+            },
+        )
+    return membership
+
+
+def membership_revoke(*, membership: Membership, actor) -> Membership:
+    with transaction.atomic():
+        membership = _locked_membership(membership)
+        check_membership_remove(membership=membership, actor=actor)
         if not membership.is_active:
             raise ServiceError("该任职已撤销。")
         membership.is_active = False
@@ -157,15 +241,38 @@ def membership_revoke(*, membership: Membership, actor) -> Membership:
             actor=actor,
             action="org.membership_revoke",
             obj=membership,
-            summary=f"撤销 {membership.user.username} 在 {unit.name} 的{membership.get_role_display()}",
+            summary=(
+                f"撤销 {membership.user.username} 在 {membership.unit.name} 的"
+                f"{membership.get_role_display()}"
+            ),
         )
     return membership
 
 
-def pairing_create(
-    *, unit: Unit, territory: TerritoryNode, starts_on: date, ends_on: date, note: str = "", actor
-) -> Pairing:
-    require(actor, CONFIGURE)
+def membership_delete(*, membership: Membership, actor) -> None:
+    """Remove a membership entered by mistake; the audit row keeps what it was."""
+    with transaction.atomic():
+        membership = _locked_membership(membership)
+        check_membership_remove(membership=membership, actor=actor)
+        audit(
+            actor=actor,
+            action="org.membership_delete",
+            obj=membership,
+            summary=(
+                f"删除 {membership.user.username} 在 {membership.unit.name} 的"
+                f"{membership.get_role_display()}任职"
+            ),
+            data=_membership_facts(membership),
+        )
+        membership.delete()
+
+
+PAIRING_FIELDS = ("unit", "territory", "starts_on", "ends_on", "note")
+
+
+def check_pairing(
+    *, unit: Unit, territory: TerritoryNode, starts_on: date, ends_on: date, pairing=None
+) -> None:
     if unit.kind not in (UnitKind.MUNICIPAL_DEPARTMENT, UnitKind.ENTERPRISE, UnitKind.CITY_OFFICE):
         raise ServiceError("只有市直部门和企事业单位可以包联社区。", field="unit")
     if territory.level != Level.COMMUNITY:
@@ -175,9 +282,28 @@ def pairing_create(
     overlapping = Pairing.objects.filter(
         unit=unit, territory=territory, starts_on__lte=ends_on, ends_on__gte=starts_on
     )
+    if pairing is not None:
+        overlapping = overlapping.exclude(pk=pairing.pk)
     if overlapping.exists():
         raise ServiceError(f"{unit.name} 在该时段已包联 {territory.name}。")
+
+
+def _pairing_facts(pairing: Pairing) -> dict:
+    return {
+        "unit": pairing.unit_id,
+        "territory": pairing.territory_id,
+        "starts_on": str(pairing.starts_on),
+        "ends_on": str(pairing.ends_on),
+        "note": pairing.note,
+    }
+
+
+def pairing_create(
+    *, unit: Unit, territory: TerritoryNode, starts_on: date, ends_on: date, note: str = "", actor
+) -> Pairing:
+    require(actor, CONFIGURE)
     with transaction.atomic():
+        check_pairing(unit=unit, territory=territory, starts_on=starts_on, ends_on=ends_on)
         pairing = Pairing.objects.create(
             unit=unit, territory=territory, starts_on=starts_on, ends_on=ends_on, note=note.strip()
         )
@@ -207,3 +333,61 @@ def pairing_end(*, pairing: Pairing, ends_on: date, actor) -> Pairing:
             data={"before": str(before), "after": str(ends_on)},
         )
     return pairing
+
+
+def pairing_change(*, pairing: Pairing, actor, **changes) -> Pairing:
+    """Correct a pairing: its unit, community, period or note."""
+    unknown = set(changes) - set(PAIRING_FIELDS)
+    if unknown:
+        raise ServiceError(f"不能修改字段:{', '.join(sorted(unknown))}")
+    require(actor, CONFIGURE)
+    with transaction.atomic():
+        pairing = (
+            Pairing.objects.select_for_update(of=("self",))
+            .select_related("unit", "territory")
+            .get(pk=pairing.pk)
+        )
+        before = _pairing_facts(pairing)
+        for key, value in changes.items():
+            setattr(pairing, key, value.strip() if isinstance(value, str) else value)
+        check_pairing(
+            unit=pairing.unit,
+            territory=pairing.territory,
+            starts_on=pairing.starts_on,
+            ends_on=pairing.ends_on,
+            pairing=pairing,
+        )
+        after = _pairing_facts(pairing)
+        if after == before:
+            return pairing
+        pairing.save()
+        audit(
+            actor=actor,
+            action="org.pairing_change",
+            obj=pairing,
+            summary=f"修改包联 {pairing.unit.name} ↔ {pairing.territory.name}",
+            data={
+                "before": {k: v for k, v in before.items() if after[k] != v},
+                "after": {k: v for k, v in after.items() if before[k] != v},
+            },
+        )
+    return pairing
+
+
+def pairing_delete(*, pairing: Pairing, actor) -> None:
+    """Remove a pairing entered by mistake; the audit row keeps what it was."""
+    require(actor, CONFIGURE)
+    with transaction.atomic():
+        pairing = (
+            Pairing.objects.select_for_update(of=("self",))
+            .select_related("unit", "territory")
+            .get(pk=pairing.pk)
+        )
+        audit(
+            actor=actor,
+            action="org.pairing_delete",
+            obj=pairing,
+            summary=f"删除包联 {pairing.unit.name} ↔ {pairing.territory.name}",
+            data=_pairing_facts(pairing),
+        )
+        pairing.delete()

@@ -107,3 +107,33 @@ def test_password_change_is_validated_and_audited(client):
     assert AuditEvent.objects.filter(action="accounts.password_change", actor=user).exists()
     user.refresh_from_db()
     assert user.check_password("Wudang-Mountain-88")
+
+
+def fail_from(client, address: str, password: str = "wrong", username: str = "wang"):
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR="10.0.0.2",  # the proxy in front of the site
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+def test_the_lockout_counts_the_client_behind_the_proxy(client, settings):
+    from axes.models import AccessAttempt
+
+    settings.TRUSTED_PROXY_HOPS = 1
+    UserFactory(username="wang")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        fail_from(client, "203.0.113.5")
+    assert fail_from(client, "203.0.113.5", TEST_PASSWORD).status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.5"]
+    # Someone else behind the same proxy is not locked out with them.
+    assert fail_from(client, "198.51.100.7", TEST_PASSWORD).status_code == 302
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_lockout(client, settings):
+    settings.TRUSTED_PROXY_HOPS = 0  # no proxy in front: the header is the client's own words
+    UserFactory(username="wang")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        fail_from(client, f"192.0.2.{n}")
+    assert fail_from(client, "192.0.2.200", TEST_PASSWORD).status_code == 429

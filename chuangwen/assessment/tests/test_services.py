@@ -526,8 +526,9 @@ def test_one_pending_appeal_per_component(story, published, zhangwan_operator):
 
 def test_appeal_refused_on_a_withdrawn_publication(story, published, zhangwan_operator):
     services.publication_withdraw(publication_id=published.pk, actor=story.office, reason="重算")
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError, match="已撤回,不能申诉;重新发布后"):
         appeal(story, result_of(published, story.node("420303")), actor=zhangwan_operator)
+    assert not Appeal.objects.exists()
 
 
 def test_accepted_appeal_re_ranks_and_leaves_the_trace(story, published, zhangwan_operator):

@@ -194,3 +194,89 @@ def test_mapping_services_refuse_bad_input_and_outsiders(city, people):
             actor=city.user(Role.COLLECTOR, "420302001"),
         )
     assert not ColumnMapping.objects.exists()
+
+
+# -- the office's saved mappings are the office's ----------------------------------------
+OFFICE_MAPPING = {"external_id": "工单编号", "description": "诉求内容", "address": "问题地址"}
+OFFICE_ROLES = {Role.CITY_ADMIN, Role.CITY_OPERATOR}
+
+
+@pytest.fixture
+def office_default(people):
+    return services.column_mapping_save(
+        source="12345",
+        name="默认",
+        mapping=OFFICE_MAPPING,
+        actor=people["operator"],
+        is_default=True,
+    )
+
+
+@pytest.mark.parametrize("role", sorted(set(Role.values) - OFFICE_ROLES))
+def test_others_cannot_overwrite_or_delete_the_office_mapping(city, office_default, role):
+    from chuangwen.testing.city import ROLE_HOMES
+
+    user = city.user(role, ROLE_HOMES[role])
+    mine = {"external_id": "单号", "description": "内容", "address": "地点"}
+    with pytest.raises(PermissionDeniedError):
+        services.column_mapping_save(source="12345", name="默认", mapping=mine, actor=user)
+    with pytest.raises(PermissionDeniedError):
+        services.column_mapping_delete(mapping_id=office_default.pk, actor=user)
+    with pytest.raises(PermissionDeniedError):
+        services.column_mapping_set_default(mapping_id=office_default.pk, actor=user)
+    with pytest.raises(PermissionDeniedError):
+        services.column_mapping_save(
+            source="12345", name="我的", mapping=mine, actor=user, is_default=True
+        )
+    office_default.refresh_from_db()
+    assert office_default.mapping == {**OFFICE_MAPPING, "extra": []}
+    assert office_default.is_default
+    assert list(ColumnMapping.objects.values_list("name", flat=True)) == ["默认"]
+
+
+def test_a_district_operator_keeps_their_own_mappings(people, office_default):
+    district = people["district"]
+    mine = {"external_id": "单号", "description": "内容", "address": "地点"}
+    saved = services.column_mapping_save(
+        source="12345", name="茅箭区", mapping=mine, actor=district
+    )
+    replaced = services.column_mapping_save(
+        source="12345", name="茅箭区", mapping={**mine, "address": "位置"}, actor=district
+    )
+    assert replaced.pk == saved.pk and replaced.mapping["address"] == "位置"
+    assert not replaced.is_default
+    # Another district's operator may not touch it either.
+    with pytest.raises(PermissionDeniedError):
+        services.column_mapping_delete(mapping_id=saved.pk, actor=people["zhangwan"])
+    services.column_mapping_delete(mapping_id=saved.pk, actor=district)
+    assert list(ColumnMapping.objects.values_list("name", flat=True)) == ["默认"]
+    # Once the office makes a district's mapping the default, it is everyone's.
+    theirs = services.column_mapping_save(
+        source="12345", name="茅箭区", mapping=mine, actor=district
+    )
+    services.column_mapping_set_default(mapping_id=theirs.pk, actor=people["operator"])
+    with pytest.raises(PermissionDeniedError, match="默认对应关系只能由创文办删除"):
+        services.column_mapping_delete(mapping_id=theirs.pk, actor=district)
+
+
+def test_the_district_pages_offer_no_way_to_change_the_office_mapping(
+    client, people, office_default
+):
+    district = people["district"]
+    client.force_login(district)
+    rows = [hotline_row("GD1")]
+    job = services.import_job_create(source="12345", upload=csv_upload(rows), actor=district)
+    panel = text(client.get(f"/imports/{job.pk}/"))
+    assert 'name="save_mapping"' in panel and 'name="mapping_default"' not in panel
+    # The form's name defaults to the office's "默认": saving it is refused, not overwritten.
+    data = mapping_form(job, save_mapping="on", mapping_name="默认", mapping_default="on")
+    response = client.post(f"/imports/{job.pk}/check/", data, **HTMX)
+    assert response.status_code == 403 and "创文办" in text(response)
+    office_default.refresh_from_db()
+    assert office_default.mapping == {**OFFICE_MAPPING, "extra": []}
+    page = text(client.get("/imports/mappings/"))
+    assert f"/imports/mappings/{office_default.pk}/delete/" not in page
+    assert "设为默认" not in page
+    client.force_login(people["operator"])
+    page = text(client.get("/imports/mappings/"))
+    assert f"/imports/mappings/{office_default.pk}/delete/" in page

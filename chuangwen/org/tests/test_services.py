@@ -8,9 +8,13 @@ from chuangwen.org.choices import Role, UnitKind
 from chuangwen.org.models import Membership, Pairing
 from chuangwen.org.selectors import territory_default_unit
 from chuangwen.org.services import (
+    membership_change,
+    membership_delete,
     membership_grant,
     membership_revoke,
+    pairing_change,
     pairing_create,
+    pairing_delete,
     pairing_end,
     unit_create,
     unit_update,
@@ -229,3 +233,194 @@ def test_default_unit_falls_back_up_the_territory(city):
     committee = city.units["420302001002"]
     unit_update(unit=committee, actor=None, is_active=False)
     assert territory_default_unit(city.node("420302001002001")) == city.units["420302001"]
+
+
+# -- changing and deleting memberships and pairings ----------------------------------------
+# Roles whose change rights cover community 420302001001 (where the membership below sits).
+COVERING_ROLES = {
+    Role.CITY_ADMIN,
+    Role.CITY_OPERATOR,
+    Role.DISTRICT_OPERATOR,
+    Role.STREET_OPERATOR,
+    Role.COMMUNITY_OPERATOR,
+}
+
+
+@pytest.fixture
+def collector(city):
+    user = UserFactory(username="wangge")
+    return membership_grant(
+        user=user, unit=city.units["420302001001"], role=Role.COLLECTOR, title="网格员", actor=None
+    )
+
+
+def test_membership_change_moves_and_retitles_with_a_trace(city, collector):
+    street = city.user(Role.STREET_OPERATOR, "420302001")
+    changed = membership_change(
+        membership=collector,
+        unit=city.units["420302001002"],
+        role=Role.COMMUNITY_OPERATOR,
+        title=" 主任 ",
+        actor=street,
+    )
+    collector.refresh_from_db()
+    assert (collector.unit, collector.role, collector.title) == (
+        city.units["420302001002"],
+        Role.COMMUNITY_OPERATOR,
+        "主任",
+    )
+    assert changed.pk == collector.pk
+    event = AuditEvent.objects.get(action="org.membership_change")
+    assert event.actor == street and event.object_id == str(collector.pk)
+    assert event.data["before"] == {
+        "unit": city.units["420302001001"].pk,
+        "unit_name": city.units["420302001001"].name,
+        "role": Role.COLLECTOR,
+        "title": "网格员",
+    }
+    assert event.data["after"]["role"] == Role.COMMUNITY_OPERATOR
+    # Nothing to change: nothing written.
+    membership_change(membership=collector, title="主任", actor=street)
+    assert AuditEvent.objects.filter(action="org.membership_change").count() == 1
+
+
+@pytest.mark.parametrize("role", sorted(set(Role.values) - COVERING_ROLES))
+def test_membership_change_and_delete_are_refused_outside_change_rights(city, collector, role):
+    user = city.user(role, ROLE_HOMES[role])
+    with pytest.raises(PermissionDeniedError):
+        membership_change(membership=collector, title="组长", actor=user)
+    with pytest.raises(PermissionDeniedError):
+        membership_delete(membership=collector, actor=user)
+    collector.refresh_from_db()
+    assert collector.title == "网格员"
+    assert not AuditEvent.objects.filter(
+        action__in=["org.membership_change", "org.membership_delete"]
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("unit", "role"),
+    [
+        ("420303001", Role.COLLECTOR),  # out of the street operator's territory
+        ("420302001001", Role.CITY_ADMIN),  # city admins are made by the city office only
+    ],
+)
+def test_membership_change_needs_the_right_for_the_new_place_too(city, collector, unit, role):
+    street = city.user(Role.STREET_OPERATOR, "420302001")
+    with pytest.raises(PermissionDeniedError):
+        membership_change(membership=collector, unit=city.units[unit], role=role, actor=street)
+    collector.refresh_from_db()
+    assert (collector.unit, collector.role) == (city.units["420302001001"], Role.COLLECTOR)
+
+
+def test_membership_change_refuses_bad_input(city, collector):
+    with pytest.raises(ServiceError, match="未知角色"):
+        membership_change(membership=collector, role="king", actor=None)
+    membership_grant(
+        user=collector.user, unit=city.units["420302001001"], role=Role.PERSUADER, actor=None
+    )
+    with pytest.raises(ServiceError, match="已有文明劝导员任职"):
+        membership_change(membership=collector, role=Role.PERSUADER, actor=None)
+    closed = city.units["420302001002"]
+    unit_update(unit=closed, is_active=False, actor=None)
+    with pytest.raises(ServiceError, match="已停用"):
+        membership_change(membership=collector, unit=closed, actor=None)
+    collector.refresh_from_db()
+    assert (collector.unit, collector.role) == (city.units["420302001001"], Role.COLLECTOR)
+
+
+def test_membership_delete_leaves_what_it_was_in_the_audit(city, collector):
+    community = city.user(Role.COMMUNITY_OPERATOR, "420302001001")
+    pk = collector.pk
+    membership_delete(membership=collector, actor=community)
+    assert not Membership.objects.filter(pk=pk).exists()
+    event = AuditEvent.objects.get(action="org.membership_delete")
+    assert event.actor == community and event.object_id == str(pk)
+    assert event.data == {
+        "user": "wangge",
+        "unit": city.units["420302001001"].pk,
+        "unit_name": city.units["420302001001"].name,
+        "role": Role.COLLECTOR,
+        "title": "网格员",
+        "is_active": True,
+    }
+
+
+@pytest.fixture
+def pairing(city):
+    return pairing_create(
+        unit=city.units["dept"],
+        territory=city.node("420302001001"),
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        actor=None,
+    )
+
+
+def test_pairing_change_and_delete_with_a_trace(city, pairing):
+    admin = city.user(Role.CITY_ADMIN, "city")
+    pairing_change(
+        pairing=pairing,
+        territory=city.node("420302001002"),
+        starts_on=date(2026, 3, 1),
+        note=" 年中调整 ",
+        actor=admin,
+    )
+    pairing.refresh_from_db()
+    assert (pairing.territory.code, pairing.starts_on, pairing.note) == (
+        "420302001002",
+        date(2026, 3, 1),
+        "年中调整",
+    )
+    event = AuditEvent.objects.get(action="org.pairing_change")
+    assert event.data == {
+        "before": {
+            "territory": city.node("420302001001").pk,
+            "starts_on": "2026-01-01",
+            "note": "",
+        },
+        "after": {
+            "territory": city.node("420302001002").pk,
+            "starts_on": "2026-03-01",
+            "note": "年中调整",
+        },
+    }
+    pk = pairing.pk
+    pairing_delete(pairing=pairing, actor=admin)
+    assert not Pairing.objects.filter(pk=pk).exists()
+    deleted = AuditEvent.objects.get(action="org.pairing_delete")
+    assert deleted.actor == admin and deleted.data["ends_on"] == "2026-12-31"
+
+
+@pytest.mark.parametrize("role", NON_ADMIN_ROLES)
+def test_only_city_admins_change_or_delete_pairings(city, pairing, role):
+    user = city.user(role, ROLE_HOMES[role])
+    with pytest.raises(PermissionDeniedError):
+        pairing_change(pairing=pairing, note="x", actor=user)
+    with pytest.raises(PermissionDeniedError):
+        pairing_delete(pairing=pairing, actor=user)
+    pairing.refresh_from_db()
+    assert pairing.note == ""
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"unit": "420302001"}, "市直部门"),
+        ({"territory": "420302001"}, "社区"),
+        ({"ends_on": date(2025, 12, 31)}, "结束日期"),
+        ({"territory": "420303001001"}, "已包联"),  # the fixture city's own pairing
+        ({"kind": "x"}, "不能修改字段"),
+    ],
+)
+def test_pairing_change_refuses_bad_input(city, pairing, changes, message):
+    values = {
+        k: city.units[v] if k == "unit" else city.node(v) if k == "territory" else v
+        for k, v in changes.items()
+    }
+    if "territory" in values:  # the fixture's pairing runs through the whole current year
+        pairing_change(pairing=pairing, starts_on=date.today(), ends_on=date.today(), actor=None)
+    with pytest.raises(ServiceError, match=message):
+        pairing_change(pairing=pairing, actor=None, **values)
+    pairing.refresh_from_db()
+    assert pairing.territory == city.node("420302001001") and pairing.unit == city.units["dept"]
