@@ -10,10 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
-from chuangwen.core.csp import tile_source
+from chuangwen.core.csp import content_security_policy
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -230,37 +229,14 @@ OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
 
 # --- Content-Security-Policy ------------------------------------------------------------
-# Enforced (not report-only) by django-csp: scripts come only from the site's own
-# files, so no inline script, no event-handler attribute, no javascript: URL and no eval
-# runs, whatever a page shows. Data reaches scripts in json_script blocks, which are never
-# executed. Style sheets come from the site too; style attributes stay allowed
-# (style-src-attr) because templates set computed widths and colours with them and
-# ECharts and Leaflet write them into their markup: an attribute styles its own element
-# and cannot select others, as an injected <style> block could.
-# Images: the site, data: and blob: URLs (photo previews, library icons), the tile server
-# of MAP_TILE_URL and any origins in CSP_IMG_SRC (comma-separated, e.g. a CDN).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF],
-        "style-src": [SELF],
-        "style-src-attr": [UNSAFE_INLINE],
-        "img-src": [
-            SELF,
-            "data:",
-            "blob:",
-            *filter(None, [tile_source(MAP_TILE_URL)]),
-            *env_list("CSP_IMG_SRC", ""),
-        ],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [NONE],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-        # Where browsers send violation reports (a collector the operator runs), if set.
-        "report-uri": os.environ.get("CSP_REPORT_URI") or None,
-    },
-}
+# Enforced by django-csp; the policy and its reasons are in chuangwen/core/csp.py. The tile
+# server of MAP_TILE_URL is admitted for images, with any origins in CSP_IMG_SRC
+# (comma-separated); CSP_REPORT_URI is where browsers report what the policy refused.
+CONTENT_SECURITY_POLICY = content_security_policy(
+    tile_url=MAP_TILE_URL,
+    img_sources=env_list("CSP_IMG_SRC", ""),
+    report_uri=os.environ.get("CSP_REPORT_URI", ""),
+)
 
 # --- Uploads --------------------------------------------------------------------------
 # Evidence photos: largest accepted file and picture; larger pictures are scaled down.

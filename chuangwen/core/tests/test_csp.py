@@ -4,9 +4,13 @@ where territories, units, points and cases carry names made to break out of thei
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -15,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from chuangwen.core import clock
-from chuangwen.core.csp import tile_source
+from chuangwen.core.csp import content_security_policy, tile_source
 from chuangwen.org.choices import Role
 from chuangwen.testing.cases import MAOJIAN, at
 
@@ -432,3 +436,54 @@ def test_the_tile_server_is_admitted_as_an_image_source(url, source):
 def test_a_tile_host_without_a_fixed_domain_is_refused():
     with pytest.raises(ImproperlyConfigured):
         tile_source("https://{s}.cn/{z}/{x}/{y}.png")
+
+
+def test_the_tile_server_and_added_origins_are_image_sources(client, settings):
+    settings.CONTENT_SECURITY_POLICY = content_security_policy(
+        tile_url="https://t{s}.tianditu.gov.cn/DataServer?x={x}&y={y}&l={z}",
+        img_sources=["https://img.example.cn"],
+        report_uri="https://reports.example.cn/csp",
+    )
+    policy = directives(client.get(reverse("accounts:login"))["Content-Security-Policy"])
+    assert policy["img-src"] == [
+        "'self'",
+        "data:",
+        "blob:",
+        "https://*.tianditu.gov.cn",
+        "https://img.example.cn",
+    ]
+    assert policy["report-uri"] == ["https://reports.example.cn/csp"]
+    assert (
+        script_policy_problems(client.get(reverse("accounts:login"))["Content-Security-Policy"])
+        == []
+    )
+
+
+def test_the_settings_take_the_tile_server_and_origins_from_the_environment():
+    root = Path(__file__).resolve().parents[3]
+    env = dict(
+        os.environ,
+        MAP_TILE_URL="https://{s}.tiles.example.cn/{z}/{x}/{y}.png",
+        CSP_IMG_SRC="https://img.example.cn, https://cdn.example.cn",
+        CSP_REPORT_URI="/csp-reports",
+    )
+    code = (
+        "from django.conf import settings; import json; "
+        "print(json.dumps(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    policy = json.loads(result.stdout.strip().splitlines()[-1])
+    assert policy["img-src"][3:] == [
+        "https://*.tiles.example.cn",
+        "https://img.example.cn",
+        "https://cdn.example.cn",
+    ]
+    assert policy["report-uri"] == "/csp-reports"
