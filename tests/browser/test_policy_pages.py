@@ -4,6 +4,7 @@ docs (Swagger UI) and the Django admin. The shared fixture fails a test on any r
 import re
 
 import pytest
+from django.db import transaction
 from playwright.sync_api import expect
 
 from chuangwen.core.csp import content_security_policy
@@ -19,7 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def mini(transactional_db):
     city = build_mini_city()
-    city.user(Role.CITY_ADMIN, "city", username="guanli", is_staff=True, is_superuser=True)
+    city.admin = city.user(
+        Role.CITY_ADMIN, "city", username="guanli", is_staff=True, is_superuser=True
+    )
     return city
 
 
@@ -62,3 +65,26 @@ def test_map_tiles_load_from_the_tile_server(page, live_server, mini, settings):
     login(page, live_server.url, "guanli")
     page.goto(f"{live_server.url}/territory/420302/")
     expect(page.locator("#territory-map img.leaflet-tile-loaded").first).to_be_attached()
+
+
+def test_a_notice_opens_through_htmx_with_the_csrf_token(page, live_server, mini):
+    from chuangwen.notifications.models import Notification
+    from chuangwen.notifications.services import notify
+
+    with transaction.atomic():
+        (notice,) = notify(
+            users=[mini.admin],
+            title="案件已派遣",
+            body="请处置",
+            url="/cases/",
+            kind="test",
+            channels=("inapp",),
+        )
+    login(page, live_server.url, "guanli")
+    page.goto(f"{live_server.url}/notifications/")
+    # htmx posts the click (no eval, the token from data-csrf-token) and follows HX-Redirect.
+    page.locator(".notice-title", has_text="案件已派遣").click()
+    expect(page).to_have_url(re.compile(r"/cases/$"))
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert Notification.objects.filter(read_at__isnull=True).count() == 0

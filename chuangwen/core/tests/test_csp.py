@@ -487,3 +487,29 @@ def test_the_settings_take_the_tile_server_and_origins_from_the_environment():
         "https://cdn.example.cn",
     ]
     assert policy["report-uri"] == "/csp-reports"
+
+
+TEMPLATE_RULES = [
+    (re.compile(r"\|\s*safe\b"), "|safe"),
+    (re.compile(r"\bescapejs\b"), "escapejs"),
+    (re.compile(r"{%\s*autoescape\s+off"), "autoescape off"),
+    (re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I), "inline <script>"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "event-handler attribute"),
+    (re.compile(r"\s(data-)?hx-on", re.I), "hx-on"),
+    (re.compile(r"javascript:", re.I), "javascript: URL"),
+    # htmx evaluates these with js: and parses them as JSON otherwise.
+    (re.compile(r"\s(data-)?hx-(vals|vars|headers)\s*=", re.I), "JSON in an htmx attribute"),
+]
+
+
+def test_no_template_writes_into_a_script_or_a_handler():
+    """Partials and pages the sweep does not reach follow the same rules: data goes to
+    scripts through json_script only."""
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        f"{path.relative_to(root)}: {label}"
+        for path in sorted(root.glob("**/templates/**/*.html"))
+        for pattern, label in TEMPLATE_RULES
+        if pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
