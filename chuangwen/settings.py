@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from chuangwen.core.csp import content_security_policy
+
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -249,6 +252,16 @@ OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "360
 # How long a worker may take to send one message before another worker takes it over.
 OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 OUTBOX_RETENTION_DAYS = int(os.environ.get("OUTBOX_RETENTION_DAYS", "30"))
+
+# --- Content-Security-Policy ------------------------------------------------------------
+# Enforced by django-csp; the policy and its reasons are in chuangwen/core/csp.py. The tile
+# server of MAP_TILE_URL is admitted for images, with any origins in CSP_IMG_SRC
+# (comma-separated); CSP_REPORT_URI is where browsers report what the policy refused.
+CONTENT_SECURITY_POLICY = content_security_policy(
+    tile_url=MAP_TILE_URL,
+    img_sources=env_list("CSP_IMG_SRC", ""),
+    report_uri=os.environ.get("CSP_REPORT_URI", ""),
+)
 
 # --- Uploads --------------------------------------------------------------------------
 # Evidence photos: largest accepted file and picture; larger pictures are scaled down.

@@ -44,7 +44,7 @@ def node_detail(request, code):
                 if n
             ],
             "default_unit": territory_default_unit(node) if node.level == Level.GRID else None,
-            "node_feature": json.dumps(selectors.feature(node), ensure_ascii=False),
+            "node_feature": selectors.feature(node),
             "export_levels": [
                 (lv, Level(lv).label) for lv in Level.values[Level.values.index(node.level) :]
             ],

@@ -27,12 +27,57 @@ def shot(page, name: str, step: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}-{step}.png"), full_page=True)
 
 
+# Every page must run under the site's Content-Security-Policy. Chromium reports what the
+# policy refused as a console error and as a securitypolicyviolation event; the event is
+# written to the console too (the listener is added by DevTools, outside the policy).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.effectiveDirective + " refused " +
+    (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber +
+    " " + (event.sample || ""));
+}, true);
+"""
+
+
+def _csp_violation(message) -> bool:
+    text = message.text
+    return text.startswith("CSP violation") or "Content Security Policy" in text
+
+
+def watch_csp(context, violations: list):
+    """Collects the policy's refusals on every page of the context into violations."""
+    context.add_init_script(script=CSP_LISTENER)
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+            if _csp_violation(message)
+            else None
+        ),
+    )
+    return context
+
+
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(scope="session")
-def browser():
+def csp_violations():
+    return []
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(csp_violations):
+    """Fails a test whose pages broke the Content-Security-Policy, in any context."""
+    csp_violations.clear()
+    yield
+    found, csp_violations[:] = list(csp_violations), []
+    assert not found, "Content-Security-Policy violations:\n" + "\n".join(found)
+
+
+@pytest.fixture(scope="session")
+def browser(csp_violations):
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"chromium not found at {CHROMIUM}; .ci/run installs it")
@@ -41,6 +86,9 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        # Contexts the tests open themselves are watched as well.
+        new_context = browser.new_context
+        browser.new_context = lambda **options: watch_csp(new_context(**options), csp_violations)
         yield browser
         browser.close()
 

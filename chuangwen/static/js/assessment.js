@@ -27,7 +27,7 @@
   function trend() {
     var el = document.getElementById("trend-chart");
     var data = readJson("trend-data");
-    if (!el || !data || typeof echarts === "undefined") { return; }
+    if (!el || !data || typeof echarts === "undefined" || !window.ChartTips) { return; }
     var instance = echarts.init(el, null, { renderer: "svg" });
     el.echartsInstance = instance;  // lets browser tests and the console reach the chart
     var narrow = el.clientWidth < 480;
@@ -35,7 +35,7 @@
       animation: false,
       grid: { left: 8, right: 16, top: narrow ? 70 : 40, bottom: 8, containLabel: true },
       legend: { type: "scroll", top: 0 },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: ChartTips.axis() },
       xAxis: {
         type: "category",
         data: data.periods,

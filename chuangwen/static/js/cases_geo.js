@@ -1,6 +1,8 @@
-// Map helpers shared by the case pages (detail, map, field report): a base map with
-// tiles only where the installation has a tile server, and the outlines of the user's
-// territory so a map without tiles still shows where things are.
+// Map helpers shared by the map pages: a base map with tiles only where the installation
+// has a tile server, the outlines of the user's territory so a map without tiles still
+// shows where things are, and the elements of tooltips and popups. Leaflet takes a string
+// as HTML: names typed by people (territories, points, units, categories) go into
+// elements as text instead, so a name never becomes markup.
 (function () {
   "use strict";
 
@@ -14,10 +16,21 @@
       });
   }
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
+  // An element with a class and children: strings become text nodes, nulls are skipped.
+  function make(tag, className) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    Array.prototype.slice.call(arguments, 2).forEach(function (child) {
+      if (child == null) { return; }
+      node.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
+    });
+    return node;
+  }
+
+  function link(href, text, className) {
+    var node = make("a", className, text);
+    node.href = href;
+    return node;
   }
 
   // The Python side's "%(name)s" placeholders, so one translated string serves both.
@@ -62,7 +75,8 @@
 
   window.CasesGeo = {
     getJson: getJson,
-    escapeHtml: escapeHtml,
+    make: make,
+    link: link,
     format: format,
     baseMap: baseMap,
     outlines: outlines,

@@ -43,9 +43,11 @@
     });
 
     function popup(point) {
-      return "<strong class=\"mono\">" + CasesGeo.escapeHtml(point.code) + "</strong><br>" +
-        CasesGeo.escapeHtml(point.category) + " · " + CasesGeo.escapeHtml(point.status_label) +
-        "<br><a href=\"" + CasesGeo.escapeHtml(point.url) + "\">" + CasesGeo.escapeHtml(el.dataset.labelOpen) + " ›</a>";
+      var make = CasesGeo.make;
+      return make("div", null,
+        make("strong", "mono", point.code), make("br"),
+        point.category + " · " + point.status_label, make("br"),
+        CasesGeo.link(point.url, el.dataset.labelOpen + " ›"));
     }
 
     function show() {
@@ -64,7 +66,7 @@
         clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
         data.points.forEach(function (point) {
           var icon = L.divIcon({ className: "case-pin " + pinClass(point), iconSize: [16, 16] });
-          clusters.addLayer(L.marker([point.lat, point.lng], { icon: icon, title: point.code }).bindPopup(popup(point)));
+          clusters.addLayer(L.marker([point.lat, point.lng], { icon: icon, title: point.code }).bindPopup(function () { return popup(point); }));
         });
         heat = L.heatLayer(data.points.map(function (p) { return [p.lat, p.lng, 0.7]; }), { radius: 22, blur: 18, maxZoom: 16 });
         show();

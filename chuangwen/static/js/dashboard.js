@@ -101,15 +101,12 @@
       color: ["#60a5fa", "#34d399", "#f97316"],
       tooltip: {
         trigger: "axis",
-        formatter: function (items) {
-          if (!items.length) { return ""; }
-          var lines = [trend.labels[items[0].dataIndex]];
-          items.forEach(function (item) {
-            var value = item.value == null ? "—" : item.value + (item.seriesIndex === 2 ? "%" : "");
-            lines.push(item.marker + item.seriesName + " " + value);
-          });
-          return lines.join("<br>");
-        }
+        formatter: ChartTips.axis({
+          title: function (item) { return trend.labels[item.dataIndex]; },
+          value: function (item) {
+            return item.value == null ? "—" : item.value + (item.seriesIndex === 2 ? "%" : "");
+          }
+        })
       },
       legend: { top: 0, textStyle: { color: text } },
       grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
@@ -321,7 +318,7 @@
     this.refreshes = 0;
     var trendEl = root.querySelector("#dash-trend");
     var mapEl = root.querySelector("#dash-map");
-    this.trend = trendEl && typeof echarts !== "undefined" ? new Trend(trendEl, this.dark) : null;
+    this.trend = trendEl && typeof echarts !== "undefined" && window.ChartTips ? new Trend(trendEl, this.dark) : null;
     this.map = mapEl && typeof L !== "undefined" && window.CasesGeo ? new CaseMap(mapEl, this.dark) : null;
     var self = this;
     root.querySelectorAll("[data-layer]").forEach(function (button) {

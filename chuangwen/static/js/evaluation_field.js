@@ -335,11 +335,8 @@
   // submission, sent from this page): a line each in the page's notice area.
   function showNotices(box, skip) {
     if (!box) { return; }
-    function add(className, html) {
-      var p = document.createElement("p");
-      p.className = "ef-notice " + className;
-      p.innerHTML = html;
-      box.appendChild(p);
+    function add(className) {
+      box.appendChild(make.apply(null, ["p", "ef-notice " + className].concat(Array.prototype.slice.call(arguments, 1))));
     }
     document.addEventListener("ef:sent", function (event) {
       var entry = event.detail.entry;
@@ -347,20 +344,32 @@
       var data = event.detail.data;
       var text = t("sent_item", { name: entry.name, score: pointsText(cents(data.score)) + " / " + pointsText(cents(data.max)) });
       if (data.cases && data.cases.length) { text += " " + t("cases_opened", { codes: data.cases.join("、") }); }
-      add("ok", escapeHtml(text));
+      add("ok", text);
     });
     document.addEventListener("ef:refused", function (event) {
       var entry = event.detail.entry;
       if (skip && skip(entry)) { return; }
-      add("bad", escapeHtml(t("refused_item", { name: entry.name, error: event.detail.message })) +
-        " <a href=\"" + escapeHtml(entry.pageUrl) + "\">" + escapeHtml(t("open_to_fix")) + " ›</a>");
+      add("bad", t("refused_item", { name: entry.name, error: event.detail.message }) + " ",
+        link(entry.pageUrl, t("open_to_fix") + " ›"));
     });
   }
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
+  // An element with a class and children: strings become text nodes, nulls are skipped.
+  // Names (points, inspections) always go in as text, never as markup.
+  function make(tag, className) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    Array.prototype.slice.call(arguments, 2).forEach(function (child) {
+      if (child == null) { return; }
+      node.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
+    });
+    return node;
+  }
+
+  function link(href, text, className) {
+    var node = make("a", className, text);
+    node.href = href;
+    return node;
   }
 
   function baseMap(el) {
@@ -387,13 +396,14 @@
     function renderOutbox() {
       return db.all("outbox").then(function (entries) {
         var mine = entries.filter(function (e) { return String(e.user) === String(user); });
-        list.innerHTML = "";
+        list.replaceChildren();
         mine.forEach(function (entry) {
-          var li = document.createElement("li");
+          var state = make("span", "ef-outbox-state", entry.triedAt ? waitingText(entry.reason) : t("pending"));
+          state.dataset.state = "";
+          var a = link(entry.pageUrl, null);
+          a.appendChild(make("strong", null, entry.name));
+          var li = make("li", null, a, make("span", "muted", " · " + t("queued_at", { t: clock(entry.queuedAt) })), state);
           li.dataset.entry = entry.id;
-          li.innerHTML = "<a href=\"" + escapeHtml(entry.pageUrl) + "\"><strong>" + escapeHtml(entry.name) + "</strong></a>" +
-            "<span class=\"muted\"> · " + escapeHtml(t("queued_at", { t: clock(entry.queuedAt) })) + "</span>" +
-            "<span class=\"ef-outbox-state\" data-state>" + escapeHtml(entry.triedAt ? waitingText(entry.reason) : t("pending")) + "</span>";
           list.appendChild(li);
         });
         outbox.hidden = !mine.length;
@@ -470,8 +480,10 @@
       points.forEach(function (p) {
         var label = p.status === "assigned" || p.status === "returned" ? el.dataset.labelOpen : el.dataset.labelView;
         L.marker([p.lat, p.lng], { icon: pin("ef-st-" + p.status + (p.late ? " is-late" : "")), title: p.name })
-          .bindPopup("<strong>" + escapeHtml(p.name) + "</strong><br>" + escapeHtml(p.type) + " · " + escapeHtml(p.status_label) +
-            "<br><a href=\"" + escapeHtml(p.url) + "\">" + escapeHtml(label) + " ›</a>")
+          .bindPopup(function () {
+            return make("div", null, make("strong", null, p.name), make("br"), p.type + " · " + p.status_label,
+              make("br"), link(p.url, label + " ›"));
+          })
           .addTo(map);
         bounds.push([p.lat, p.lng]);
       });
@@ -685,9 +697,9 @@
       $("#ef-score", root).textContent = t("score", { score: pointsText(s.score), max: pointsText(s.most) });
       $("#ef-rate", root).textContent = s.most ? t("rate", { rate: (100 * s.score / s.most).toFixed(1) + "%" }) : t("no_max");
       var failedList = $("#ef-failed-list", root);
-      failedList.innerHTML = "";
+      failedList.replaceChildren();
       if (!s.failed.length) {
-        failedList.innerHTML = "<li class=\"muted\">" + escapeHtml(t("no_failed")) + "</li>";
+        failedList.appendChild(make("li", "muted", t("no_failed")));
       }
       s.failed.forEach(function (f) {
         var li = document.createElement("li");

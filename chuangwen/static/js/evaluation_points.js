@@ -21,21 +21,25 @@
     var outlinesDrawn = CasesGeo.outlines(map, CasesGeo.readJson("outline-urls")).then(function (b) {
       outlineBounds = b;
     });
-    var esc = CasesGeo.escapeHtml;
+    var make = CasesGeo.make;
 
     function popup(p) {
-      return "<div class=\"reg-popup\"><strong>" + esc(p.name) + "</strong>" +
-        "<span class=\"mono muted\">" + esc(p.code) + "</span>" +
-        (p.active ? "" : " <span class=\"tag\">" + esc(el.dataset.labelInactive) + "</span>") +
-        "<br>" + esc(el.dataset.labelType) + ":" + esc(p.type_name) +
-        "<br>" + esc(el.dataset.labelUnit) + ":" + esc(p.unit) +
-        "<br><a href=\"" + esc(p.url) + "\">" + esc(el.dataset.labelOpen) + " ›</a></div>";
+      return make("div", "reg-popup",
+        make("strong", null, p.name),
+        make("span", "mono muted", p.code),
+        p.active ? null : " ", p.active ? null : make("span", "tag", el.dataset.labelInactive),
+        make("br"), el.dataset.labelType + ":" + (p.type_name || ""),
+        make("br"), el.dataset.labelUnit + ":" + (p.unit || ""),
+        make("br"), CasesGeo.link(p.url, el.dataset.labelOpen + " ›"));
     }
 
     CasesGeo.getJson(el.dataset.pointsUrl).then(function (data) {
       var layer = L.featureGroup();
       data.points.forEach(function (p) {
-        marker(p.lat, p.lng, p.color).bindPopup(popup(p)).bindTooltip(p.name).addTo(layer);
+        marker(p.lat, p.lng, p.color)
+          .bindPopup(function () { return popup(p); })
+          .bindTooltip(function () { return make("span", null, p.name); })
+          .addTo(layer);
       });
       layer.addTo(map);
       var text = CasesGeo.format(el.dataset.labelCount, { n: data.count });
@@ -74,7 +78,7 @@
     } else {
       map.setView([lat, lng], 15, { animate: false });
     }
-    marker(lat, lng, el.dataset.color, 9).bindTooltip(el.dataset.label || "").addTo(map);
+    marker(lat, lng, el.dataset.color, 9).bindTooltip(CasesGeo.make("span", null, el.dataset.label || "")).addTo(map);
     el.dataset.ready = "1";
   }
 

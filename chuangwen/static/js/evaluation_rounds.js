@@ -9,12 +9,6 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
-  }
-
   // Starting, closing and deleting a round cannot be undone: ask first.
   function confirmations() {
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
@@ -57,7 +51,7 @@
   function chart() {
     var el = document.getElementById("result-chart");
     var data = readJson("result-chart-data");
-    if (!el || !data || typeof echarts === "undefined") { return; }
+    if (!el || !data || typeof echarts === "undefined" || !window.ChartTips) { return; }
     var instance = echarts.init(el, null, { renderer: "svg" });
     el.echartsInstance = instance;  // lets browser tests and the console reach the chart
     var label = el.dataset.labelRate || "";
@@ -67,7 +61,7 @@
       tooltip: {
         trigger: "axis",
         axisPointer: { type: "shadow" },
-        valueFormatter: function (value) { return value + "%"; }
+        formatter: ChartTips.axis({ value: function (item) { return ChartTips.plain(item.value) + "%"; } })
       },
       xAxis: {
         type: "value",
@@ -102,16 +96,24 @@
     var leaflet = CasesGeo.baseMap(el, {});
     leaflet.setView([32.63, 110.8], 9);
     var layer = L.featureGroup().addTo(leaflet);
-    markers.forEach(function (m) {
+    var make = CasesGeo.make;
+    function popup(m) {
       var score = m.score === null ? "—" : m.score + " / " + m.max;
-      var popup = "<strong>" + escapeHtml(m.name) + "</strong> <span class=\"mono\">" + escapeHtml(m.code) + "</span>" +
-        "<dl class=\"round-popup\"><dt>" + escapeHtml(el.dataset.labelScore) + "</dt><dd>" + escapeHtml(score) + "</dd>" +
-        "<dt>" + escapeHtml(el.dataset.labelRate) + "</dt><dd>" + escapeHtml(m.rate_text) + "</dd></dl>" +
-        escapeHtml(m.type) + " · " + escapeHtml(m.status) +
-        "<br><a href=\"" + escapeHtml(m.url) + "\">" + escapeHtml(el.dataset.labelOpen) + " ›</a>";
+      return make("div", null,
+        make("strong", null, m.name), " ", make("span", "mono", m.code),
+        make("dl", "round-popup",
+          make("dt", null, el.dataset.labelScore), make("dd", null, score),
+          make("dt", null, el.dataset.labelRate), make("dd", null, m.rate_text)),
+        m.type + " · " + m.status, make("br"),
+        CasesGeo.link(m.url, el.dataset.labelOpen + " ›"));
+    }
+    markers.forEach(function (m) {
       L.circleMarker([m.lat, m.lng], {
         radius: 8, color: "#fff", weight: 2, fillColor: m.color, fillOpacity: 0.95
-      }).bindPopup(popup).bindTooltip(m.name).addTo(layer);
+      })
+        .bindPopup(function () { return popup(m); })
+        .bindTooltip(function () { return make("span", null, m.name); })
+        .addTo(layer);
     });
     CasesGeo.outlines(leaflet, CasesGeo.readJson("outline-urls")).then(function (bounds) {
       if (markers.length) {

@@ -12,11 +12,6 @@
       return values[key] == null ? "" : String(values[key]);
     });
   }
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
-  }
 
   function setupLanguage() {
     $$("select[data-autosubmit]").forEach(function (select) {
@@ -380,7 +375,7 @@
   // -- the public map ----------------------------------------------------------------------------
   function setupPublicMap() {
     var el = $("#public-map");
-    if (!el || typeof L === "undefined") { return; }
+    if (!el || typeof L === "undefined" || !window.CasesGeo) { return; }
     var count = $("#map-count");
     var map = newMap(el, {});
     var colours = {
@@ -398,16 +393,19 @@
     Promise.all([outlined, loaded]).then(function (results) {
       var bounds = results[0], data = results[1];
       var layer = L.featureGroup().addTo(map);
+      var make = CasesGeo.make;
+      function popup(p) {
+        return make("div", "p-popup",
+          make("strong", null, p.category),
+          make("span", null, p.status_label + " · " + (p.place || "")),
+          make("span", null, el.dataset.reported + " " + p.reported_at),
+          p.closed_at ? make("span", null, el.dataset.closed + " " + p.closed_at) : null);
+      }
       data.points.forEach(function (p) {
         var colour = colours[p.group] || "#64748b";
-        var popup = "<div class=\"p-popup\"><strong>" + escapeHtml(p.category) + "</strong>" +
-          "<span>" + escapeHtml(p.status_label) + " · " + escapeHtml(p.place) + "</span>" +
-          "<span>" + escapeHtml(el.dataset.reported) + " " + escapeHtml(p.reported_at) + "</span>" +
-          (p.closed_at ? "<span>" + escapeHtml(el.dataset.closed) + " " + escapeHtml(p.closed_at) + "</span>" : "") +
-          "</div>";
         L.circleMarker([p.lat, p.lng], {
           radius: 8, color: "#fff", weight: 2, fillColor: colour, fillOpacity: 0.9
-        }).bindPopup(popup).addTo(layer);
+        }).bindPopup(function () { return popup(p); }).addTo(layer);
       });
       count.textContent = data.count ? format(el.dataset.count, { n: data.count }) : el.dataset.empty;
       // Without tiles the district outlines are all there is to recognise: keep them in view.

@@ -12,20 +12,22 @@
   var ZONE_STYLE = { color: "#4338ca", weight: 2, dashArray: "6 4", fillOpacity: 0.15 };
   var CONTEXT_STYLE = { color: "#94a3b8", weight: 1, fillOpacity: 0.04 };
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
+  // The chain of the clicked point, as elements (built afresh for each place it shows).
+  function chainNode(el, data) {
+    var make = CasesGeo.make;
+    var list = make("dl", "chain-popup");
+    ["district", "street", "community", "grid"].forEach(function (level) {
+      var link = data[level];
+      if (!link) { return; }
+      list.appendChild(make("dt", null, el.dataset["label" + level.charAt(0).toUpperCase() + level.slice(1)]));
+      list.appendChild(make("dd", null, link.name + " ", make("span", "muted", link.code)));
+    });
+    return make("div", null, make("strong", null, el.dataset.labelChain), list);
   }
 
-  function chainHtml(el, data) {
-    var rows = ["district", "street", "community", "grid"].map(function (level) {
-      var link = data[level];
-      if (!link) { return ""; }
-      return "<dt>" + escapeHtml(el.dataset["label" + level.charAt(0).toUpperCase() + level.slice(1)]) +
-        "</dt><dd>" + escapeHtml(link.name) + " <span class=\"muted\">" + escapeHtml(link.code) + "</span></dd>";
-    }).join("");
-    return "<strong>" + escapeHtml(el.dataset.labelChain) + "</strong><dl class=\"chain-popup\">" + rows + "</dl>";
+  function outsideNode(el, body) {
+    var make = CasesGeo.make;
+    return make("div", null, make("strong", null, el.dataset.labelOutside), make("p", null, body.detail));
   }
 
   function getCookie(name) {
@@ -35,14 +37,14 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var el = document.getElementById("territory-map");
-    if (!el || typeof L === "undefined") { return; }
+    if (!el || typeof L === "undefined" || !window.CasesGeo) { return; }
     var result = document.getElementById("locate-result");
     var map = L.map(el, { preferCanvas: true, zoomControl: true });
     el.leafletMap = map;  // lets browser tests and the console reach the map
     if (el.dataset.tileUrl) {
       L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.tileAttribution || "", maxZoom: 19 }).addTo(map);
     }
-    var self = JSON.parse(document.getElementById("node-feature").textContent);
+    var self = CasesGeo.readJson("node-feature");
     var outline = L.geoJSON(self, {
       style: { color: "#1f2933", weight: 2.5, fill: !!el.dataset.contextUrl, fillColor: "#f59e0b", fillOpacity: 0.25 },
       interactive: false
@@ -50,6 +52,7 @@
     if (self.geometry) { map.fitBounds(outline.getBounds(), { padding: [10, 10] }); }
     else { map.setView([32.63, 110.8], 10); }
 
+    // Resolves with a function that builds the answer's elements.
     function locate(latlng) {
       var url = el.dataset.locateUrl + "?lat=" + latlng.lat.toFixed(6) + "&lng=" + latlng.lng.toFixed(6);
       return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json", "X-CSRFToken": getCookie("csrftoken") } })
@@ -57,16 +60,17 @@
           return response.json().then(function (body) { return { ok: response.ok, body: body }; });
         })
         .then(function (answer) {
-          var html = answer.ok ? chainHtml(el, answer.body)
-            : "<strong>" + escapeHtml(el.dataset.labelOutside) + "</strong><p>" + escapeHtml(answer.body.detail) + "</p>";
-          if (result) { result.innerHTML = html; }
-          return html;
+          var build = function () { return answer.ok ? chainNode(el, answer.body) : outsideNode(el, answer.body); };
+          if (result) { result.replaceChildren(build()); }
+          return build;
         });
     }
 
-    function showChain(event, extraHtml) {
+    function showChain(event, head) {
       var popup = L.popup().setLatLng(event.latlng).setContent("…").openOn(map);
-      locate(event.latlng).then(function (html) { popup.setContent((extraHtml || "") + html); });
+      locate(event.latlng).then(function (build) {
+        popup.setContent(CasesGeo.make("div", null, head, build()));
+      });
     }
 
     function getJson(url) {
@@ -86,12 +90,13 @@
     }
 
     function bindFeature(f, featureLayer) {
-      featureLayer.bindTooltip(f.properties.name, { sticky: true });
+      featureLayer.bindTooltip(function () { return CasesGeo.make("span", null, f.properties.name); }, { sticky: true });
       featureLayer.on("click", function (event) {
         L.DomEvent.stopPropagation(event);
         var href = el.dataset.nodeUrlTemplate.replace("CODE", encodeURIComponent(f.properties.code));
-        var head = "<p><strong>" + escapeHtml(f.properties.name) + "</strong> <a class=\"enter\" href=\"" + href + "\">" +
-          escapeHtml(el.dataset.labelEnter) + " ›</a></p>";
+        var head = CasesGeo.make("p", null,
+          CasesGeo.make("strong", null, f.properties.name), " ",
+          CasesGeo.link(href, el.dataset.labelEnter + " ›", "enter"));
         showChain(event, head);
       });
     }
@@ -109,6 +114,6 @@
         el.dataset.loaded = String(collection.features.length);
       });
 
-    map.on("click", function (event) { showChain(event, ""); });
+    map.on("click", function (event) { showChain(event, null); });
   });
 })();
