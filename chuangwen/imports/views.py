@@ -33,6 +33,10 @@ CONFIDENCE_LABELS = {
 }
 
 
+def _refused(request, error: PermissionDeniedError):
+    return render(request, "imports/refused.html", {"message": error.message}, status=403)
+
+
 def importer_required(view):
     """Signed in and allowed to import; everyone else gets the refusal page (403)."""
 
@@ -42,7 +46,7 @@ def importer_required(view):
         try:
             selectors.import_scope(request.user)
         except PermissionDeniedError as exc:
-            return render(request, "imports/refused.html", {"message": exc.message}, status=403)
+            return _refused(request, exc)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -266,6 +270,8 @@ def mapping_list(request):
 def mapping_default(request, pk: int):
     try:
         saved = services.column_mapping_set_default(mapping_id=pk, actor=request.user)
+    except PermissionDeniedError as exc:
+        return _refused(request, exc)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -278,6 +284,8 @@ def mapping_default(request, pk: int):
 def mapping_delete(request, pk: int):
     try:
         services.column_mapping_delete(mapping_id=pk, actor=request.user)
+    except PermissionDeniedError as exc:
+        return _refused(request, exc)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

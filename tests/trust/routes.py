@@ -98,6 +98,14 @@ OFFICE_POST = Route(OFFICE, ("POST",), allowed=only(OFFICE_ROLES))
 URLS: dict[str, Route] = {
     "core:home": Route(PAGE),
     "core:healthz": Route(PUBLIC),
+    # the outbox's dead letters: the city admins' to see and send again
+    "core:dead_letters": Route(OFFICE, allowed=only({Role.CITY_ADMIN})),
+    "core:dead_letter_retry": Route(
+        OFFICE,
+        ("POST",),
+        kwargs=lambda world: {"message_id": 987654},
+        allowed=only({Role.CITY_ADMIN}),
+    ),
     "accounts:login": Route(PUBLIC),
     "accounts:logout": Route(PUBLIC, ("POST",)),
     "accounts:password_change": Route(PAGE),
@@ -143,9 +151,15 @@ URLS: dict[str, Route] = {
     "imports:list": Route(PAGE, allowed=IMPORTERS),
     "imports:new": Route(PAGE, allowed=IMPORTERS),
     "imports:mappings": Route(PAGE, allowed=IMPORTERS),
-    # A district's saved mappings and jobs are the district's (and the office's).
-    "imports:mapping_default": Route(SCOPED, ("POST",), kwargs=_id("mapping"), allowed=IMPORTERS),
-    "imports:mapping_delete": Route(SCOPED, ("POST",), kwargs=_id("mapping"), allowed=IMPORTERS),
+    # Saved column mappings are shared by every importer (they name columns, nobody's
+    # data); only the office and a mapping's author may change one: others get 403.
+    "imports:mapping_default": Route(
+        SCOPED, ("POST",), kwargs=_id("mapping"), allowed=IMPORTERS, also=(403,)
+    ),
+    "imports:mapping_delete": Route(
+        SCOPED, ("POST",), kwargs=_id("mapping"), allowed=IMPORTERS, also=(403,)
+    ),
+    # A district's import jobs are the district's (and the office's).
     "imports:detail": Route(SCOPED, kwargs=_id("import_job"), allowed=IMPORTERS),
     "imports:status": Route(SCOPED, kwargs=_id("import_job"), allowed=IMPORTERS),
     "imports:check": Route(SCOPED, ("POST",), kwargs=_id("import_job"), allowed=IMPORTERS),

@@ -179,26 +179,28 @@ def test_scope_matrix(client, settings, token_for, capsys):
         secrets = secrets_for(world, role)
         for name, route in URLS.items():
             url = reverse(name, kwargs=route.kwargs(world))
+            want = expected(route, role)
             for method in route.methods:
+                if method == "POST" and want is None and route.kind != PUBLIC:
+                    continue  # a write the role may make: not the matrix's question
                 response = _request(client, method, url, route.query(world), {})
                 tried += 1
                 if name == "accounts:logout" and user is not None:
                     client.force_login(user)  # the matrix goes on as the role
-                want = expected(route, role)
                 if response.status_code == 405:
                     continue
                 _check(failures, f"{role} {method} {url}", response, want, secrets, route.also)
         for key, route in API.items():
             method, path = key.split(" ", 1)
             url = _api_path(path, route.kwargs(world))
+            want = {401} if role == ANONYMOUS else expected(route, role)
+            if method == "POST" and want is None and route.kind != PUBLIC:
+                continue
             photo_case = world.ids["case"] if path == "/api/v1/cases/photos" else None
             response = _request(
                 client, method, url, route.query(world), headers, photo_case, route.body
             )
             tried += 1
-            want = expected(route, role)
-            if role == ANONYMOUS:
-                want = {401}
             _check(failures, f"{role} {key}", response, want, secrets, route.also)
         client.logout()
     admin_tried = _admin_is_for_city_admins(client, world, failures)
