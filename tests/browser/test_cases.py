@@ -246,3 +246,34 @@ def test_list_filters_saved_view_and_map(page, live_server, town, request):
     page.locator(".case-pin").first.click()
     expect(page.locator(".leaflet-popup-content")).to_contain_text(codes["W0101"])
     shot(page, request.node.name, "2-map")
+
+
+def test_the_office_publishes_a_hotline_case_with_its_own_words(page, live_server, town, request):
+    """A 12345 ticket stays internal until the office publishes it; the public then reads
+    the office's words, redacted, and the place down to the community only."""
+    base = live_server.url
+    ticket = services.case_report(
+        category="E0502",
+        description="市民张三(身份证420302199001011234)反映人民北路25号3单元楼下占道经营",
+        address="人民北路25号3单元",
+        lat=MAOJIAN[0],
+        lng=MAOJIAN[1],
+        actor=town.people["operator"],
+        channel="hotline",
+    ).case
+    login(page, base, "paiqian")
+    page.goto(f"{base}/cases/{ticket.pk}/")
+    publicity = page.locator("#publicity")
+    expect(publicity).to_contain_text("不公开")
+    publicity.locator("summary").click()
+    page.select_option("#publicity-choice", "public")
+    page.fill("#publicity-text", "人民北路有流动摊贩占道经营,联系电话13812345678")
+    shot(page, request.node.name, "1-setting")
+    publicity.locator("button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("案件将在市民随手拍和 Open311 上公开")
+    expect(page.locator("#public-text")).to_have_text("人民北路有流动摊贩占道经营,联系电话[电话]")
+    expect(page.locator("#timeline")).to_contain_text("公开设置")
+    shot(page, request.node.name, "2-published")
+    answer = page.request.get(f"{base}/open311/v2/requests/{ticket.code}.json").json()
+    assert answer[0]["description"] == "人民北路有流动摊贩占道经营,联系电话[电话]"
+    assert answer[0]["address"] == "茅箭区武当路街道武当1社区"
