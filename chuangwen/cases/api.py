@@ -9,7 +9,7 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from chuangwen.core.bounds import Count, Id
+from chuangwen.core.bounds import Count, Id, Moment
 
 from . import selectors, services
 from .choices import OverdueLevel, PhotoKind
@@ -367,7 +367,7 @@ def duplicates(
 
 @router.get("/satisfaction", response=list[SatisfactionOut], summary="回访满意度统计")
 def satisfaction(
-    request, by: str = "unit", since: datetime | None = None, until: datetime | None = None
+    request, by: str = "unit", since: Moment | None = None, until: Moment | None = None
 ):
     """按责任单位(by=unit)或案件类别(by=category)统计市民评价与重新办理申请。"""
     if by not in selectors.SATISFACTION_GROUPS:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from chuangwen.core.bounds import EARLIEST, LATEST
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import VIEW, scope_for
 from chuangwen.core.workcalendar import TimeType, get_calendar
@@ -517,6 +518,9 @@ def _month_range(text: str):
     try:
         start = datetime.strptime(text, "%Y-%m").replace(tzinfo=tz)
     except ValueError:
+        return None, None
+    # The calendar's first and last years have no month before or after them to compare.
+    if not EARLIEST.year <= start.year < LATEST.year:
         return None, None
     end = (
         start.replace(year=start.year + 1, month=1)

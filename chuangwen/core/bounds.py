@@ -9,9 +9,10 @@ either in range or answered with a 4xx naming the field.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 # The largest value of a 64-bit signed integer column (PostgreSQL bigint, SQLite INTEGER).
 MAX_ID = 2**63 - 1
@@ -20,6 +21,28 @@ MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # A whole number an API client may send where no id is meant (a version, a count).
 Count = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+# The moments a filter may name: well inside what Python's datetime and the databases hold
+# in any time zone (0001-01-01 at +14:00 is already before the year 1 in UTC).
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def _within_calendar(moment: datetime) -> datetime:
+    # A moment without a zone may be read in any zone up to a day away.
+    slack = timedelta(days=1) if moment.tzinfo is None else timedelta(0)
+    try:
+        utc = moment.replace(tzinfo=moment.tzinfo or UTC).astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST + slack <= utc <= LATEST - slack:
+        raise ValueError("时间应在 1900 年到 9998 年之间。")
+    return moment
+
+
+# A date and time in the API, within EARLIEST and LATEST.
+Moment = Annotated[datetime, AfterValidator(_within_calendar)]
 
 
 def parse_id(value) -> int | None:

@@ -27,6 +27,8 @@ def _message(error: dict, name: str) -> str:
     subject = name or "请求"
     if kind == "missing":
         return f"{subject} 为必填项。"
+    if kind == "value_error" and ctx.get("error"):
+        return f"{subject} {ctx['error']}"
     if kind == "json_invalid":
         return "请求体不是有效的 JSON。"
     if kind.startswith("int_") or kind == "int_type":

@@ -119,3 +119,16 @@ def test_a_body_that_is_no_json_answers_in_the_same_shape(client, operator):
     )
     assert response.status_code in (400, 422)
     assert set(response.json()) <= {"detail", "field"}
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("since=0001-01-01T00:00:00%2B14:00", "since"),
+        ("since=0001-01-01", "since"),
+        ("until=9999-12-31T23:59:59-12:00", "until"),
+    ],
+)
+def test_moments_at_the_ends_of_the_calendar_answer_422(client, operator, query, field):
+    body = refused(client.get(f"/api/v1/cases/satisfaction?{query}", **operator), field)
+    assert "1900" in body["detail"]

@@ -148,3 +148,28 @@ def test_evaluation_filters_past_64_bits_filter_nothing(client, city, catalogue,
     assert board.status_code == 200
     problems = client.get(f"/evaluation/rounds/{round_.pk}/problems/", {"district": BIG})
     assert problems.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("month", ["9999-12", "0001-01"])
+def test_a_month_at_the_ends_of_the_calendar_is_named_on_the_satisfaction_page(
+    client, operator, month
+):
+    response = client.get("/cases/satisfaction/", {"month": month})
+    assert response.status_code == 200
+    assert response.context["month_error"] is True
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"start_date": "0001-01-01"},
+        {"end_date": "9999-12-31"},
+        {"start_date": "0001-01-01T00:00:00+14:00"},
+    ],
+)
+def test_open311_dates_at_the_ends_of_the_calendar_answer_400(client, city, query):
+    response = client.get("/open311/v2/requests.json", query)
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
