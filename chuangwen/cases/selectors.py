@@ -369,6 +369,9 @@ def duplicate_candidates(*, category, lat, lng, exclude_id: int | None = None, l
         lat, lng = float(lat), float(lng)
     except (TypeError, ValueError):
         return []
+    # Not a place on Earth (inf, nan, 1e999 from a hand-made URL): nothing is near it.
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return []
     found = Category.objects.filter(code=code, parent__isnull=False, is_active=True).first()
     if found is None:
         return []

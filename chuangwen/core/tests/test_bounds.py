@@ -173,3 +173,14 @@ def test_open311_dates_at_the_ends_of_the_calendar_answer_400(client, city, quer
     response = client.get("/open311/v2/requests.json", query)
     assert response.status_code == 400
     assert response.json()[0]["code"] == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e999", "nan"])
+def test_no_place_on_earth_has_nothing_nearby(client, operator, value):
+    staff = client.get("/cases/report/nearby/", {"category": "B0102", "lat": value, "lng": value})
+    assert staff.status_code == 200
+    portal = client.get(
+        "/public/report/nearby", {"category": "B0102", "lat": value, "lng": "110.02"}
+    )
+    assert portal.status_code == 200
