@@ -67,7 +67,7 @@ def parse_int(value, *, low: int = -MAX_ID, high: int = MAX_ID) -> int | None:
 
 
 class IdConverter:
-    """``<id:pk>`` in a URL: like Django's ``<id:…>`` but a number too large for an id
+    """``<id:pk>`` in a URL: like Django's ``<int:…>`` but a number too large for an id
     does not match, so the page answers 404 instead of failing in the database."""
 
     regex = "[0-9]+"

@@ -22,16 +22,15 @@ class PermissionDeniedError(ServiceError):
 _SOURCES = {"query", "path", "body", "form", "file", "header", "cookie"}
 
 
-def _message(error: dict, name: str) -> str:
+def _message(error: dict, subject: str) -> str:
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
-    subject = name or "请求"
     if kind == "missing":
         return f"{subject} 为必填项。"
     if kind == "value_error" and ctx.get("error"):
         return f"{subject} {ctx['error']}"
     if kind == "json_invalid":
         return "请求体不是有效的 JSON。"
-    if kind.startswith("int_") or kind == "int_type":
+    if kind.startswith("int_"):
         return f"{subject} 应为整数。"
     if kind.startswith("float_") or kind == "finite_number":
         return f"{subject} 应为有限的数字。"
@@ -63,10 +62,10 @@ def describe_invalid(errors: list[dict]) -> tuple[str, str | None]:
         return "请求参数有误,请检查后重试。", None
     error = errors[0]
     loc = [part for part in error.get("loc", ()) if isinstance(part, str)]
-    if loc and loc[0] in _SOURCES:
-        source, loc = loc[0], loc[1:]
-        # A body is one parameter of the handler (``payload``): its fields are the names.
-        if source == "body" and len(loc) > 1:
-            loc = loc[1:]
+    source = loc.pop(0) if loc and loc[0] in _SOURCES else ""
+    if source == "body":
+        # The body is one parameter of the handler (``payload``): its fields are the names.
+        loc = loc[1:]
     field = ".".join(loc) or None
-    return f"请求参数有误:{_message(error, field or '')}", field
+    subject = field or ("请求体" if source == "body" else "请求")
+    return f"请求参数有误:{_message(error, subject)}", field
