@@ -73,7 +73,7 @@ def unit_list(request, filters: Query[UnitFilter]):
     )
 
 
-@router.get("/units/{int:unit_id}", response=UnitDetailOut, summary="单位详情")
+@router.get("/units/{unit_id}", response=UnitDetailOut, summary="单位详情")
 def unit_detail(request, unit_id: Id):
     unit = selectors.unit_get(user=request.user, pk=unit_id)
     unit.member_rows = [
