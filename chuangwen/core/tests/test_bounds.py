@@ -184,3 +184,29 @@ def test_no_place_on_earth_has_nothing_nearby(client, operator, value):
         "/public/report/nearby", {"category": "B0102", "lat": value, "lng": "110.02"}
     )
     assert portal.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/api/v1/cases?q=%00", "/api/v1/territory/nodes/%00", "/api/v1/categories?q=a%00"]
+)
+def test_a_nul_character_in_an_api_request_answers_400(client, city, token_for, url):
+    auth = token_for(city.user(Role.CITY_OPERATOR, "city"))
+    response = client.get(url, **auth)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求中含有不允许的空字符(NUL)。"}
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_json_body_answers_400(client, city, catalogue, token_for):
+    auth = token_for(city.user(Role.CITY_OPERATOR, "city"))
+    body = '{"category": "B0102", "description": "x\\u0000", "lat": 32.02, "lng": 110.02}'
+    response = client.post("/api/v1/cases", data=body, content_type="application/json", **auth)
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_page_request_answers_400(client, operator):
+    assert client.get("/cases/", {"q": "井盖\x00"}).status_code == 400
+    assert client.post("/cases/report/", {"description": "x\x00"}).status_code == 400
+    assert client.get("/cases/", {"q": "井盖"}).status_code == 200
