@@ -10,7 +10,7 @@ from chuangwen.accounts.auth import API_AUTH
 from chuangwen.assessment.api import router as assessment_router
 from chuangwen.cases.api import router as cases_router
 from chuangwen.cases.api_categories import router as categories_router
-from chuangwen.core.errors import ServiceError
+from chuangwen.core.errors import ServiceError, describe_invalid
 from chuangwen.core.throttling import ADDRESS, CALLER, RateLimit
 from chuangwen.evaluation.api import router as evaluation_router
 from chuangwen.org.api import router as org_router
@@ -66,9 +66,11 @@ def throttled(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
-    return api.create_response(
-        request, {"detail": "请求参数有误,请检查后重试。", "errors": exc.errors}, status=422
-    )
+    detail, field = describe_invalid(exc.errors)
+    body = {"detail": detail}
+    if field:
+        body["field"] = field
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(ServiceError)

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chuangwen.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -229,6 +230,13 @@ STORAGES = {
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chuangwen@localhost")
+
+# --- API ----------------------------------------------------------------------------------
+# Lists page with ?limit=&offset=: 100 rows unless asked, never more than 1,000 (a larger
+# limit answers 422 rather than a silently shorter page); offsets stay within 64 bits.
+NINJA_PAGINATION_CLASS = "chuangwen.core.pagination.Pagination"
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 1000
 
 # --- Product settings ---------------------------------------------------------------------
 # Code of the territory root that the whole installation serves (十堰市).

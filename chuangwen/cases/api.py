@@ -1,14 +1,15 @@
 """Cases over HTTP: intake, detail with the caller's allowed actions, transitions,
 history, photos, supervision."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from chuangwen.core.bounds import Count, Id, Moment
 from chuangwen.core.errors import ConflictError
 
 from . import selectors, services
@@ -22,17 +23,15 @@ router = Router(tags=["案件 cases"])
 class CaseIn(Schema):
     category: str = Field(..., description="小类编码(如 B0102)或立结案标准编码(如 B0102-01)")
     description: str
-    lat: float
-    lng: float
+    lat: float = Field(..., ge=-90, le=90, description="纬度(WGS84)")
+    lng: float = Field(..., ge=-180, le=180, description="经度(WGS84)")
     address: str = ""
     channel: str | None = Field(None, description="来源渠道,默认 field")
     reporter_name: str = ""
     reporter_phone: str = ""
-    photo_ids: list[int] = Field(
-        default_factory=list, description="先通过 /cases/photos 上传的照片"
-    )
+    photo_ids: list[Id] = Field(default_factory=list, description="先通过 /cases/photos 上传的照片")
     external_id: str = Field("", description="来源系统自己的编号;同一渠道同一编号只立一次案")
-    follow_case_id: int | None = Field(
+    follow_case_id: Id | None = Field(
         None, description="上报人确认与附近某件在办案件为同一问题时填该案件 id:上报并入该案件"
     )
 
@@ -69,24 +68,26 @@ class TransitionIn(Schema):
         description="accept, reject, dispatch, sign, send_back, finish, postpone, postpone_approve, postpone_reject, verify_ok, verify_fail, reopen, cancel, merge",
     )
     note: str = ""
-    version: int | None = Field(None, description="读取时的版本号;已被他人改动时返回 409")
-    unit: int | None = Field(None, description="dispatch:责任单位 id(缺省为建议单位)")
-    value: float | None = Field(None, description="postpone:申请延长的时限(与案件时限类型相同)")
-    photo_ids: list[int] = Field(default_factory=list)
-    into: int | None = Field(None, description="merge:合并到的案件 id")
+    version: Count | None = Field(None, description="读取时的版本号;已被他人改动时返回 409")
+    unit: Id | None = Field(None, description="dispatch:责任单位 id(缺省为建议单位)")
+    value: float | None = Field(
+        None, allow_inf_nan=False, description="postpone:申请延长的时限(与案件时限类型相同)"
+    )
+    photo_ids: list[Id] = Field(default_factory=list)
+    into: Id | None = Field(None, description="merge:合并到的案件 id")
 
 
 class SupervisionIn(Schema):
     kind: str = Field(..., description="leader(领导督办)或 key(重点督办)")
     note: str
-    reply_days: int = 1
+    reply_days: Count = 1
 
 
 class AccountabilityIn(Schema):
     kind: str = Field(..., description="interview, circulate, deduct, admonish, order")
     reason: str
-    unit: int | None = Field(None, description="问责单位 id(缺省为案件的责任单位)")
-    points: float = 0
+    unit: Id | None = Field(None, description="问责单位 id(缺省为案件的责任单位)")
+    points: float = Field(0, allow_inf_nan=False)
     person_name: str = ""
 
 
@@ -97,7 +98,7 @@ class AnswerIn(Schema):
 class PublicityIn(Schema):
     publicity: str = Field(..., description="auto(按渠道默认)、public(公开)或 hidden(不公开)")
     public_text: str = Field("", description="公开描述;留空则公开隐去个人信息后的问题描述")
-    version: int | None = Field(None, description="读取时的版本号;已被他人改动时返回 409")
+    version: Count | None = Field(None, description="读取时的版本号;已被他人改动时返回 409")
 
 
 class CaseRow(Schema):
@@ -134,11 +135,11 @@ class CaseFilterIn(Schema):
     status: str = Field("", description="状态;open 表示所有未办结")
     category: str = ""
     territory: str = Field("", description="属地代码")
-    unit: int | None = None
+    unit: Id | None = None
     channel: str = ""
     overdue: bool = False
-    date_from: str = Field("", description="YYYY-MM-DD")
-    date_to: str = Field("", description="YYYY-MM-DD")
+    date_from: date | None = Field(None, description="YYYY-MM-DD")
+    date_to: date | None = Field(None, description="YYYY-MM-DD")
     q: str = ""
     box: str = Field("", description="to_sign, in_progress, overdue, to_verify")
 
@@ -356,16 +357,23 @@ def create_case(request, payload: CaseIn):
 
 
 @router.get("", response=list[CaseRow], summary="案件列表")
-@paginate(LimitOffsetPagination)
+@paginate
 def list_cases(request, filters: Query[CaseFilterIn]):
     params = filters.dict()
     params["overdue"] = "1" if filters.overdue else ""
     params["unit"] = str(filters.unit or "")
+    params["date_from"] = filters.date_from.isoformat() if filters.date_from else ""
+    params["date_to"] = filters.date_to.isoformat() if filters.date_to else ""
     return selectors.case_list(user=request.auth, filters=selectors.CaseFilter.from_params(params))
 
 
 @router.get("/duplicates", response=list[DuplicateOut], summary="附近疑似重复的在办案件")
-def duplicates(request, category: str, lat: float, lng: float):
+def duplicates(
+    request,
+    category: str,
+    lat: float = Query(..., ge=-90, le=90),
+    lng: float = Query(..., ge=-180, le=180),
+):
     """上报前查询:同一小类、在该类别判重半径和时间窗内、尚未办结的案件,由近到远;
     只列出调用者权限范围内的案件。"""
     return selectors.duplicate_candidates(user=request.auth, category=category, lat=lat, lng=lng)
@@ -373,7 +381,7 @@ def duplicates(request, category: str, lat: float, lng: float):
 
 @router.get("/satisfaction", response=list[SatisfactionOut], summary="回访满意度统计")
 def satisfaction(
-    request, by: str = "unit", since: datetime | None = None, until: datetime | None = None
+    request, by: str = "unit", since: Moment | None = None, until: Moment | None = None
 ):
     """按责任单位(by=unit)或案件类别(by=category)统计市民评价与重新办理申请。"""
     if by not in selectors.SATISFACTION_GROUPS:
@@ -385,12 +393,12 @@ def satisfaction(
 
 
 @router.get("/{int:case_id}", response=dict[str, Any], summary="案件详情")
-def get_case(request, case_id: int):
+def get_case(request, case_id: Id):
     return _detail(request, case_id)
 
 
 @router.post("/{int:case_id}/transitions", response=dict[str, Any], summary="流转操作")
-def transition(request, case_id: int, payload: TransitionIn):
+def transition(request, case_id: Id, payload: TransitionIn):
     selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the caller's scope
     try:
         services.case_transition(
@@ -419,7 +427,7 @@ def transition(request, case_id: int, payload: TransitionIn):
 
 
 @router.post("/{int:case_id}/publicity", response=dict[str, Any], summary="设置是否公开")
-def publicity(request, case_id: int, payload: PublicityIn):
+def publicity(request, case_id: Id, payload: PublicityIn):
     """市创文办决定案件是否在市民随手拍和 Open311 上公开,以及公开的描述文字。"""
     selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the caller's scope
     services.case_publicity_set(
@@ -433,7 +441,7 @@ def publicity(request, case_id: int, payload: PublicityIn):
 
 
 @router.get("/{int:case_id}/events", response=list[dict[str, Any]], summary="流转记录")
-def events(request, case_id: int):
+def events(request, case_id: Id):
     case = selectors.case_get(user=request.auth, case_id=case_id)
     return [
         {
@@ -457,7 +465,7 @@ def upload_photo(
     request,
     file: File[UploadedFile],
     kind: Form[str] = PhotoKind.BEFORE,
-    case: Form[int | None] = None,
+    case: Form[Id | None] = None,
 ):
     """JPEG、PNG 或 WEBP 图片;保存前去除 EXIF(拍摄时间和位置另行记录)。"""
     if case is not None:
@@ -482,7 +490,7 @@ def upload_photo(
 @router.post(
     "/{int:case_id}/supervisions", response={201: SupervisionOut}, summary="领导督办/重点督办"
 )
-def supervise(request, case_id: int, payload: SupervisionIn):
+def supervise(request, case_id: Id, payload: SupervisionIn):
     selectors.case_get(user=request.auth, case_id=case_id)
     order = services.supervision_issue(
         case_id=case_id,
@@ -495,7 +503,7 @@ def supervise(request, case_id: int, payload: SupervisionIn):
 
 
 @router.get("/supervisions", response=list[SupervisionOut], summary="督办单")
-@paginate(LimitOffsetPagination)
+@paginate
 def supervisions(request, open_only: bool = False):
     return selectors.supervision_list(user=request.auth, open_only=open_only)
 
@@ -503,7 +511,7 @@ def supervisions(request, open_only: bool = False):
 @router.post(
     "/supervisions/{int:supervision_id}/answer", response=SupervisionOut, summary="回复督办单"
 )
-def answer(request, supervision_id: int, payload: AnswerIn):
+def answer(request, supervision_id: Id, payload: AnswerIn):
     if not selectors.supervision_list(user=request.auth).filter(pk=supervision_id).exists():
         raise Http404("supervision")
     order = services.supervision_answer(
@@ -513,7 +521,7 @@ def answer(request, supervision_id: int, payload: AnswerIn):
 
 
 @router.post("/{int:case_id}/accountability", response={201: AccountabilityOut}, summary="记录问责")
-def hold_accountable(request, case_id: int, payload: AccountabilityIn):
+def hold_accountable(request, case_id: Id, payload: AccountabilityIn):
     selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the caller's scope
     record = services.accountability_record(
         unit_id=payload.unit,
@@ -528,6 +536,6 @@ def hold_accountable(request, case_id: int, payload: AccountabilityIn):
 
 
 @router.get("/accountability", response=list[AccountabilityOut], summary="问责记录")
-@paginate(LimitOffsetPagination)
+@paginate
 def accountability(request):
     return selectors.accountability_list(user=request.auth)

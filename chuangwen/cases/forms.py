@@ -9,6 +9,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chuangwen.core.bounds import id_field, parse_id
+
 from . import permissions
 from .choices import AccountabilityKind, Action, Publicity, SupervisionKind
 
@@ -29,7 +31,7 @@ NOTE_REQUIRED = frozenset(
 
 
 def _ids(text: str) -> list[int]:
-    return [int(part) for part in (text or "").split(",") if part.strip().isdigit()]
+    return [number for part in (text or "").split(",") if (number := parse_id(part)) is not None]
 
 
 class ActionForm(forms.Form):
@@ -47,12 +49,10 @@ class ActionForm(forms.Form):
         },
     )
     note = forms.CharField(required=False, strip=True)
-    unit = forms.IntegerField(required=False, error_messages={"invalid": _("请选择责任单位。")})
+    unit = id_field(required=False, error_messages={"invalid": _("请选择责任单位。")})
     value = forms.CharField(required=False, strip=True)
     # merge: one of the duplicates offered, or a case code typed in.
-    into = forms.IntegerField(
-        required=False, error_messages={"invalid": _("请选择要合并到的案件。")}
-    )
+    into = id_field(required=False, error_messages={"invalid": _("请选择要合并到的案件。")})
     into_code = forms.CharField(required=False, strip=True, max_length=20)
 
 
@@ -76,7 +76,7 @@ class AccountabilityForm(forms.Form):
         choices=AccountabilityKind.choices,
         error_messages={"invalid_choice": _("请选择问责方式。"), "required": _("请选择问责方式。")},
     )
-    unit = forms.IntegerField(required=False)
+    unit = id_field(required=False, error_messages={"invalid": _("请选择问责单位。")})
     person_name = forms.CharField(required=False, strip=True)
     points = forms.DecimalField(required=False, error_messages={"invalid": _("扣分须为数字。")})
     reason = forms.CharField(required=False, strip=True)
@@ -113,7 +113,7 @@ class ReportForm(forms.Form):
     lng = forms.CharField(required=False, strip=True)
     idempotency_key = forms.CharField(required=False, strip=True, max_length=80)
     # Set when the reporter chose to follow an open case nearby instead of a new one.
-    follow_case_id = forms.IntegerField(required=False)
+    follow_case_id = id_field(required=False)
     # Photos already stored by an earlier attempt that the service refused: the reporter
     # does not have to take them again.
     photo_ids = forms.CharField(required=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from chuangwen.core import clock
+from chuangwen.core.bounds import parse_id
 from chuangwen.core.privacy import mask_name, mask_phone, public_coordinate, redact
 from chuangwen.core.scoping import CHANGE, VIEW, scope_for
 from chuangwen.core.workcalendar import get_calendar
@@ -93,9 +94,14 @@ class CaseFilter:
     date_to: datetime | None = None
     q: str = ""
     box: str = ""  # inbox: to_sign, in_progress, overdue, to_verify
+    # Names of the filters given but unreadable (a date like 2026-02-30, a unit that is no
+    # id): they filter nothing, and the page says so instead of ignoring them silently.
+    invalid: tuple[str, ...] = ()
 
     @classmethod
     def from_params(cls, params) -> CaseFilter:
+        invalid = []
+
         def day(name: str, end: bool = False):
             value = (params.get(name) or "").strip()
             if not value:
@@ -103,23 +109,34 @@ class CaseFilter:
             try:
                 parsed = datetime.strptime(value, "%Y-%m-%d").date()
             except ValueError:
+                invalid.append(name)
                 return None
-            if end:
-                parsed += timedelta(days=1)
-            return datetime.combine(parsed, time.min, tzinfo=get_calendar().tz)
+            try:
+                if end:
+                    parsed += timedelta(days=1)
+                moment = datetime.combine(parsed, time.min, tzinfo=get_calendar().tz)
+                moment.astimezone(UTC)
+            except OverflowError:
+                # The first or last day the calendar knows: no case lies beyond it.
+                return None
+            return moment
 
         unit = (params.get("unit") or "").strip()
+        unit_id = parse_id(unit)
+        if unit and unit_id is None:
+            invalid.append("unit")
         return cls(
             status=(params.get("status") or "").strip(),
             category=(params.get("category") or "").strip(),
             territory=(params.get("territory") or "").strip(),
-            unit=int(unit) if unit.isdigit() else None,
+            unit=unit_id,
             channel=(params.get("channel") or "").strip(),
             overdue=(params.get("overdue") or "") in ("1", "true", "on"),
             date_from=day("date_from"),
             date_to=day("date_to", end=True),
             q=(params.get("q") or "").strip()[:60],
             box=(params.get("box") or "").strip(),
+            invalid=tuple(invalid),
         )
 
 
@@ -372,6 +389,9 @@ def duplicate_candidates(
     try:
         lat, lng = float(lat), float(lng)
     except (TypeError, ValueError):
+        return []
+    # Not a place on Earth (inf, nan, 1e999 from a hand-made URL): nothing is near it.
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         return []
     found = Category.objects.filter(code=code, parent__isnull=False, is_active=True).first()
     if found is None:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from chuangwen.core.bounds import EARLIEST, LATEST
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import VIEW, scope_for
 from chuangwen.core.workcalendar import TimeType, get_calendar
@@ -125,9 +126,26 @@ def _grouped_units(units) -> list[tuple[str, list[Unit]]]:
     ]
 
 
+FILTER_LABELS = {
+    "date_from": gettext_lazy("上报日期从"),
+    "date_to": gettext_lazy("上报日期至"),
+    "unit": gettext_lazy("责任单位"),
+}
+
+
+def _filter_error(filters: selectors.CaseFilter) -> str:
+    if not filters.invalid:
+        return ""
+    names = "、".join(str(FILTER_LABELS.get(name, name)) for name in filters.invalid)
+    return _("筛选条件有误,未生效:%(names)s(日期应为 YYYY-MM-DD 格式的有效日期)。") % {
+        "names": names
+    }
+
+
 def _filter_context(request, filters: selectors.CaseFilter) -> dict:
     return {
         "filters": filters,
+        "filter_error": _filter_error(filters),
         "raw": request.GET,
         "statuses": Status.choices,
         "channels": Channel.choices,
@@ -328,10 +346,11 @@ def case_list(request):
         "table_url": reverse("cases:list"),
         **_filter_context(request, filters),
     }
+    status = 400 if filters.invalid else 200
     if _is_htmx(request):
-        return render(request, "cases/_case_table.html", context)
+        return render(request, "cases/_case_table.html", context, status=status)
     context["saved_views"] = selectors.saved_views(user=request.user)
-    return render(request, "cases/case_list.html", context)
+    return render(request, "cases/case_list.html", context, status=status)
 
 
 @login_required
@@ -542,6 +561,9 @@ def _month_range(text: str):
         start = datetime.strptime(text, "%Y-%m").replace(tzinfo=tz)
     except ValueError:
         return None, None
+    # The calendar's first and last years have no month before or after them to compare.
+    if not EARLIEST.year <= start.year < LATEST.year:
+        return None, None
     end = (
         start.replace(year=start.year + 1, month=1)
         if start.month == 12
@@ -612,6 +634,7 @@ def case_map(request):
             "table_url": reverse("cases:map"),
             **_filter_context(request, filters),
         },
+        status=400 if filters.invalid else 200,
     )
 
 
@@ -619,6 +642,10 @@ def case_map(request):
 @require_GET
 def map_json(request):
     filters = selectors.CaseFilter.from_params(request.GET)
+    if filters.invalid:
+        return JsonResponse(
+            {"detail": _filter_error(filters), "field": filters.invalid[0]}, status=400
+        )
     limit = 5000
     points = selectors.map_points(user=request.user, filters=filters, limit=limit)
     labels = dict(Status.choices)

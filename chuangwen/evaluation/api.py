@@ -4,8 +4,9 @@ from typing import Literal
 
 from django.db.models import Count, Q
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from chuangwen.core.bounds import Id
 from chuangwen.core.scoping import require_export
 
 from . import selectors
@@ -143,7 +144,7 @@ def _problem(row) -> dict:
 
 
 @router.get("/rounds", response=list[RoundOut], summary="测评轮次")
-@paginate(LimitOffsetPagination)
+@paginate
 def rounds(request):
     return selectors.rounds_for(request.auth).annotate(
         inspection_total=Count("inspections"),
@@ -152,7 +153,7 @@ def rounds(request):
 
 
 @router.get("/rounds/{int:round_id}/results", response=list[ResultOut], summary="测评结果汇总")
-def results(request, round_id: int, query: Query[ResultsQuery]):
+def results(request, round_id: Id, query: Query[ResultsQuery]):
     """按点位、点位类型、社区、街道、区县或责任单位汇总:得分、应得分、得分率和全市名次。
     只返回调用者权限范围内的对象;名次在全市同层级中计算。需要导出权限。"""
     round_ = selectors.round_get(user=request.auth, round_id=round_id)
@@ -161,8 +162,8 @@ def results(request, round_id: int, query: Query[ResultsQuery]):
 
 
 @router.get("/rounds/{int:round_id}/problems", response=list[ProblemOut], summary="问题清单")
-@paginate(LimitOffsetPagination)
-def problems(request, round_id: int):
+@paginate
+def problems(request, round_id: Id):
     """本轮测评中每个不合格检查项及其生成的案件。需要导出权限。"""
     round_ = selectors.round_get(user=request.auth, round_id=round_id)
     require_export(request.auth)

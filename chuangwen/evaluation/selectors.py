@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from chuangwen.cases.choices import PhotoKind
 from chuangwen.cases.choices import Status as CaseStatus
 from chuangwen.core import clock
+from chuangwen.core.bounds import parse_id
 from chuangwen.core.scoping import VIEW, path_q, scope_for
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.org.choices import Role
@@ -76,10 +77,7 @@ def today():
 
 
 def _int(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    return parse_id(value)
 
 
 # -- rounds --------------------------------------------------------------------------------

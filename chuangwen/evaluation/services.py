@@ -578,11 +578,19 @@ def _checkin(inspection: Inspection, checkin: dict, now: datetime) -> None:
     inspection.checkin_exception = exception
     # The browser keeps the moment of check-in while offline; trust it only within the
     # round and not in the future.
-    moment = parse_datetime(str((checkin or {}).get("at") or "")) if checkin else None
     start = datetime.combine(inspection.round.starts_on, datetime.min.time()).replace(
         tzinfo=get_calendar().tz
     )
-    if moment is None or moment.tzinfo is None or not start <= moment <= now + timedelta(minutes=5):
+    try:
+        moment = parse_datetime(str((checkin or {}).get("at") or "")) if checkin else None
+        if (
+            moment is None
+            or moment.tzinfo is None
+            or not start <= moment <= now + timedelta(minutes=5)
+        ):
+            moment = now
+    except (ValueError, OverflowError):
+        # An impossible day (2026-02-30) or a moment at the calendar's very ends.
         moment = now
     inspection.checked_in_at = moment
 

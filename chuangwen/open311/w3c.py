@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 
+from chuangwen.core.bounds import EARLIEST, LATEST
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.workcalendar import get_calendar
 
@@ -28,18 +29,23 @@ def parse_datetime(value: str, *, name: str, end_of_day: bool = False) -> dateti
     its end with ``end_of_day``). Without an offset the time is the city's local time."""
     text = _UNENCODED_PLUS.sub(r"\1+\2", (value or "").strip())
     tz = get_calendar().tz
+    moment = None
     try:
         if _DATE.fullmatch(text):
             day = date.fromisoformat(text)
             if end_of_day:
-                return datetime.combine(day + timedelta(days=1), time(), tz) - timedelta(
+                moment = datetime.combine(day + timedelta(days=1), time(), tz) - timedelta(
                     microseconds=1
                 )
-            return datetime.combine(day, time(), tz)
-        if _DATETIME.fullmatch(text):
+            else:
+                moment = datetime.combine(day, time(), tz)
+        elif _DATETIME.fullmatch(text):
             moment = datetime.fromisoformat(text)
-            return moment if moment.tzinfo else moment.replace(tzinfo=tz)
-    except ValueError:
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=tz)
+        # Near the calendar's ends a window computed from the moment would overflow.
+        if moment is not None and EARLIEST <= moment <= LATEST:
+            return moment
+    except (ValueError, OverflowError):
         pass
     raise ServiceError(
         _(

@@ -1,5 +1,7 @@
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from chuangwen.core.bounds import Id
 
 from . import selectors
 from .choices import UnitKind
@@ -61,7 +63,7 @@ class UnitFilter(Schema):
 
 
 @router.get("/units", response=list[UnitOut], summary="单位名录(按权限范围)")
-@paginate(LimitOffsetPagination)
+@paginate
 def unit_list(request, filters: Query[UnitFilter]):
     return selectors.unit_list(
         user=request.user,
@@ -72,7 +74,7 @@ def unit_list(request, filters: Query[UnitFilter]):
 
 
 @router.get("/units/{unit_id}", response=UnitDetailOut, summary="单位详情")
-def unit_detail(request, unit_id: int):
+def unit_detail(request, unit_id: Id):
     unit = selectors.unit_get(user=request.user, pk=unit_id)
     unit.member_rows = [
         {

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chuangwen.core.bounds import id_field
 from chuangwen.core.errors import ServiceError
 
 from .services import clean_mobile
@@ -18,7 +19,7 @@ class PortalReportForm(forms.Form):
     reporter_phone = forms.CharField(required=False, strip=True)
     form_key = forms.CharField(required=False, strip=True)
     website = forms.CharField(required=False, strip=True)
-    follow_case_id = forms.IntegerField(
+    follow_case_id = id_field(
         required=False, error_messages={"invalid": _("要跟进的案件编号不正确。")}
     )
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chuangwen.cases import selectors as case_selectors
 from chuangwen.cases import services as case_services
 from chuangwen.cases.choices import HANDLING_STATUSES, ReopenRequestStatus, Satisfaction
+from chuangwen.core.bounds import parse_int
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.http import client_hash
 from chuangwen.core.throttling import RateLimit, limited
@@ -325,7 +326,7 @@ def cases_json(request):
 @require_GET
 def case_list(request):
     number = request.GET.get("page", "1")
-    page = selectors.recent_page(number=int(number) if number.isdigit() else 1)
+    page = selectors.recent_page(number=parse_int(number, low=1) or 1)
     return _render(request, "cases.html", {"page": page, "days": selectors.RECENT_DAYS})
 
 

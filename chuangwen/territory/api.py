@@ -1,6 +1,6 @@
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from . import selectors
 from .choices import Level
@@ -77,7 +77,7 @@ def locate(request, query: Query[LocateQuery]):
 
 
 @router.get("/nodes", response=list[NodeOut], summary="属地节点列表(按权限范围)")
-@paginate(LimitOffsetPagination)
+@paginate
 def node_list(request, filters: Query[NodeFilter]):
     return selectors.node_list(
         user=request.user,

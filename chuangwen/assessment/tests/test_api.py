@@ -122,7 +122,10 @@ def test_a_bad_period_or_subject_type_answers_422(client, story, token_for, para
 def test_missing_parameters_answer_422(client, story, token_for):
     response = get(client, token_for(story.office), RESULTS, {"period": SEPTEMBER})
     assert response.status_code == 422
-    assert response.json()["detail"] == "请求参数有误,请检查后重试。"
+    assert response.json() == {
+        "detail": "请求参数有误:subject_type 为必填项。",
+        "field": "subject_type",
+    }
 
 
 def test_the_results_need_a_caller(client, story):

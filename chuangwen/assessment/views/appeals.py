@@ -126,5 +126,5 @@ def appeal_decide(request, pk: int):
 
 urlpatterns = [
     path("appeals/", appeal_list, name="appeal_list"),
-    path("appeals/<int:pk>/decide/", appeal_decide, name="appeal_decide"),
+    path("appeals/<id:pk>/decide/", appeal_decide, name="appeal_decide"),
 ]

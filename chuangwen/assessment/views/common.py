@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from chuangwen.core.bounds import parse_int
 from chuangwen.core.errors import ServiceError
 
 from .. import periods, selectors
@@ -120,10 +121,7 @@ FULL_WIDTH = str.maketrans("0123456789.-", "0123456789.-")
 
 
 def int_or_none(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    return parse_int(value)
 
 
 def next_url(request, fallback: str) -> str:

@@ -308,5 +308,5 @@ def withdraw(request, pk: int):
 urlpatterns = [
     path("", rankings, name="rankings"),
     path("publish/", publish, name="publish"),
-    path("publications/<int:pk>/withdraw/", withdraw, name="withdraw"),
+    path("publications/<id:pk>/withdraw/", withdraw, name="withdraw"),
 ]

@@ -220,10 +220,10 @@ def appeal_file(request, pk: int):
 
 
 urlpatterns = [
-    path("results/<int:pk>/", result_detail, name="result_detail"),
-    path("results/<int:pk>/appeal/", appeal_file, name="appeal_file"),
+    path("results/<id:pk>/", result_detail, name="result_detail"),
+    path("results/<id:pk>/appeal/", appeal_file, name="appeal_file"),
     path(
-        "draft/<str:subject_type>/<str:period_key>/<int:subject_id>/",
+        "draft/<str:subject_type>/<str:period_key>/<id:subject_id>/",
         draft_detail,
         name="draft_detail",
     ),

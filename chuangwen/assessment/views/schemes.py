@@ -226,7 +226,7 @@ def indicator_list(request):
 
 urlpatterns = [
     path("schemes/", scheme_list, name="scheme_list"),
-    path("schemes/<int:pk>/", scheme_detail, name="scheme_detail"),
+    path("schemes/<id:pk>/", scheme_detail, name="scheme_detail"),
     path("schemes/edit/<str:subject_type>/", scheme_edit, name="scheme_edit"),
     path("indicators/", indicator_list, name="indicator_list"),
 ]

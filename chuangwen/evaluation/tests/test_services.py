@@ -248,6 +248,19 @@ def test_check_in_time_from_the_browser_is_kept_within_the_round(open_round):
     assert done.checked_in_at == at(2026, 11, 4, 9, 30)
 
 
+@pytest.mark.parametrize(
+    "moment",
+    ["2026-02-30T09:30:00+08:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"],
+)
+def test_an_impossible_check_in_time_from_the_browser_is_the_submission_time(open_round, moment):
+    inspection = inspection_at(open_round, "ROAD-420302001001")
+    with clock.at(at(2026, 11, 4, 12, 0)):
+        done = submit(
+            inspection, answers(inspection), checkin={**on_site(inspection), "at": moment}
+        )
+    assert done.checked_in_at == at(2026, 11, 4, 12, 0)
+
+
 def _bad(inspection, mutate):
     rows = answers(inspection)
     mutate(rows, inspection)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from chuangwen.cases import services as case_services
+from chuangwen.core.bounds import parse_id
 from chuangwen.core.errors import ServiceError
 from chuangwen.territory.selectors import scope_roots
 
@@ -331,9 +332,9 @@ def _ids(values) -> list[int]:
     ids = []
     for value in values:
         for part in str(value).split(","):
-            part = part.strip()
-            if part.isdigit() and int(part) not in ids:
-                ids.append(int(part))
+            number = parse_id(part)
+            if number is not None and number not in ids:
+                ids.append(number)
     return ids
 
 
@@ -407,7 +408,7 @@ def field_reinspect(request, pk: int):
 urlpatterns = [
     path("field/", field_home, name="field_home"),
     path("field/photos/", field_photo, name="field_photo"),
-    path("field/<int:pk>/", field_inspect, name="field_inspect"),
-    path("field/<int:pk>/submit/", field_submit, name="field_submit"),
-    path("field/reinspections/<int:pk>/", field_reinspect, name="field_reinspect"),
+    path("field/<id:pk>/", field_inspect, name="field_inspect"),
+    path("field/<id:pk>/submit/", field_submit, name="field_submit"),
+    path("field/reinspections/<id:pk>/", field_reinspect, name="field_reinspect"),
 ]

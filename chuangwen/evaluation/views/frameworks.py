@@ -183,7 +183,7 @@ urlpatterns = [
     path("frameworks/import/", framework_import, name="framework_import"),
     path("frameworks/import/errors.xlsx", framework_import_errors, name="framework_import_errors"),
     path("frameworks/template.xlsx", framework_template, name="framework_template"),
-    path("frameworks/<int:pk>/", framework_detail, name="framework_detail"),
-    path("frameworks/<int:pk>/export.xlsx", framework_export, name="framework_export"),
-    path("frameworks/<int:pk>/current/", framework_set_current, name="framework_set_current"),
+    path("frameworks/<id:pk>/", framework_detail, name="framework_detail"),
+    path("frameworks/<id:pk>/export.xlsx", framework_export, name="framework_export"),
+    path("frameworks/<id:pk>/current/", framework_set_current, name="framework_set_current"),
 ]

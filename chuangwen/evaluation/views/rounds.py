@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuangwen.cases.choices import Status as CaseStatus
+from chuangwen.core.bounds import parse_int
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import may_export
 from chuangwen.core.xlsx import Sheet, write_workbook, xlsx_response
@@ -90,10 +91,7 @@ def _query(request, drop: tuple[str, ...] = ("page",)) -> str:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    return parse_int(value)
 
 
 def _next_url(request, fallback: str) -> str:
@@ -730,14 +728,14 @@ def inspection_reassign(request, pk: int):
 urlpatterns = [
     path("", round_list, name="round_list"),
     path("rounds/new/", round_new, name="round_new"),
-    path("rounds/<int:pk>/", round_detail, name="round_detail"),
-    path("rounds/<int:pk>/start/", round_start, name="round_start"),
-    path("rounds/<int:pk>/close/", round_close, name="round_close"),
-    path("rounds/<int:pk>/discard/", round_discard, name="round_discard"),
-    path("rounds/<int:pk>/penalties/", round_penalty, name="round_penalty"),
-    path("rounds/<int:pk>/results/", round_results, name="round_results"),
-    path("rounds/<int:pk>/problems/", round_problems, name="round_problems"),
-    path("inspections/<int:pk>/", inspection_detail, name="inspection_detail"),
-    path("inspections/<int:pk>/review/", inspection_review, name="inspection_review"),
-    path("inspections/<int:pk>/reassign/", inspection_reassign, name="inspection_reassign"),
+    path("rounds/<id:pk>/", round_detail, name="round_detail"),
+    path("rounds/<id:pk>/start/", round_start, name="round_start"),
+    path("rounds/<id:pk>/close/", round_close, name="round_close"),
+    path("rounds/<id:pk>/discard/", round_discard, name="round_discard"),
+    path("rounds/<id:pk>/penalties/", round_penalty, name="round_penalty"),
+    path("rounds/<id:pk>/results/", round_results, name="round_results"),
+    path("rounds/<id:pk>/problems/", round_problems, name="round_problems"),
+    path("inspections/<id:pk>/", inspection_detail, name="inspection_detail"),
+    path("inspections/<id:pk>/review/", inspection_review, name="inspection_review"),
+    path("inspections/<id:pk>/reassign/", inspection_reassign, name="inspection_reassign"),
 ]

@@ -76,7 +76,8 @@ def test_locate_returns_the_full_chain(client, city, token_for):
 def test_locate_rejects_bad_coordinates(client, city, token_for, params):
     response = client.get("/api/v1/territory/locate", params, **token_for(UserFactory()))
     assert response.status_code == 422
-    assert response.json()["detail"] == "请求参数有误,请检查后重试。"
+    body = response.json()
+    assert body["detail"].startswith("请求参数有误:") and body["field"] in ("lat", "lng")
 
 
 @pytest.mark.parametrize("header", [None, "Bearer nope", "Token abc", "Bearer "])
