@@ -1,9 +1,16 @@
 """Requests no page or operation can take, answered before any view runs."""
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 NUL = "\x00"
+
+# Paths whose clients expect refusals in a format of their own (Open311's error documents):
+# prefix → a callable(request, status, message) giving the response. Apps register theirs
+# in AppConfig.ready(), so this module needs to know none of them.
+REFUSAL_FORMATS: dict[str, Callable[[HttpRequest, int, str], HttpResponse]] = {}
 
 
 def _has_nul(request) -> bool:
@@ -38,6 +45,9 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if _has_nul(request):
             message = _("请求中含有不允许的空字符(NUL)。")
+            for prefix, respond in REFUSAL_FORMATS.items():
+                if request.path.startswith(prefix):
+                    return respond(request, 400, message)
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -243,7 +243,9 @@ def test_publicity_over_the_api_and_the_page(client, people, office, token_for):
 
 
 # -- text that breaks formats ------------------------------------------------------------------
-CONTROLS = "\x00\x01\x08\x0b\x0c\x1b\x7f\x85"
+# NUL is refused at the door (test_a_nul_is_refused_in_the_specs_format); the rest is
+# stripped by the intake's cleaner.
+CONTROLS = "\x01\x08\x0b\x0c\x1b\x7f\x85"
 RESOURCES = (
     "discovery",
     "services",
@@ -307,3 +309,29 @@ def test_control_characters_never_reach_the_xml(client, people, app_key, token_f
         text = "".join(document.itertext())
         assert not any(c in text for c in CONTROLS), resource
         assert _open311(client, resource, "json").status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_nul_is_refused_in_the_specs_format(client, app_key, fmt):
+    posted = client.post(
+        f"{BASE}/requests.{fmt}",
+        urlencode(
+            {
+                "api_key": app_key.raw,
+                "service_code": "B0102",
+                "lat": MAOJIAN[0],
+                "long": MAOJIAN[1],
+                "description": "井盖\x00缺失",
+            }
+        ),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert posted.status_code == 400
+    body = posted.content.decode()
+    assert "空字符" in body
+    if fmt == "xml":
+        document = ElementTree.fromstring(posted.content)
+        assert document.tag == "errors" and document.find("error/code").text == "400"
+    else:
+        assert posted.json()[0]["code"] == 400
+    assert not Case.objects.exists()
