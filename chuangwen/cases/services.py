@@ -312,6 +312,7 @@ def case_report(
     extra: dict | None = None,
     follow_case_id: int | None = None,
     unit_id: int | None = None,
+    vouched: bool = False,
 ) -> Intake:
     """Take in one report. A repeated ``idempotency_key`` from the same account, or a
     ticket (``source`` + ``external_id``) already taken in, returns the first case
@@ -323,7 +324,11 @@ def case_report(
 
     ``unit_id`` names the responsible unit when the reporter knows it (the owner of an
     evaluation point): it replaces the routing rule's suggestion and, on a trusted
-    channel, the case is dispatched to it at once."""
+    channel, the case is dispatched to it at once.
+
+    ``vouched`` is for services that have checked the reporter's part themselves (the
+    evaluation files a failed item for the inspector assigned to the point, observers
+    included): the channel is theirs to name, and the report is as trusted as the round."""
     key = clean_text(
         idempotency_key,
         field="idempotency_key",
@@ -368,7 +373,7 @@ def case_report(
     channel = channel or Channel.FIELD
     if channel not in Channel.values:
         raise ServiceError(f"未知的来源渠道:{channel}", field="channel")
-    if channel not in permissions.channels_for(actor):
+    if not vouched and channel not in permissions.channels_for(actor):
         raise PermissionDeniedError(
             f"您的账号不能以“{Channel(channel).label}”渠道上报案件。", field="channel"
         )
@@ -390,7 +395,9 @@ def case_report(
     else:
         unit, rule = route_for(standard.category, deepest)
     trusted = (
-        channel in TRUSTED_CHANNELS and actor is not None and permissions.reports_trusted(actor)
+        channel in TRUSTED_CHANNELS
+        and actor is not None
+        and (vouched or permissions.reports_trusted(actor))
     )
     now = clock.now()
     on_behalf = channel in THIRD_PARTY_CHANNELS

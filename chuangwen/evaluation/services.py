@@ -639,6 +639,8 @@ def _open_case(row: ItemResult, inspection: Inspection, photos: list, actor) -> 
         address=point.address or point.name,
         actor=actor,
         channel=Channel.INSPECTION,
+        # The inspection service checked the inspector (an observer, too) is the point's.
+        vouched=True,
         photo_ids=[p.pk for p in photos],
         idempotency_key=f"evaluation-result-{row.pk}",
         unit_id=point.unit_id,

@@ -192,8 +192,17 @@ def test_public_map_and_list(page, live_server, town, request):
             description="暴露垃圾",
             lat=MAOJIAN[0] + offset * 0.01,
             lng=MAOJIAN[1],
-            actor=town.people["collector"],
+            actor=None,
+            channel="portal",  # what the public channels publish
         )
+    # A grid worker's report is internal: not on the public map.
+    services.case_report(
+        category="E0102",
+        description="暴露垃圾",
+        lat=MAOJIAN[0] + 0.03,
+        lng=MAOJIAN[1],
+        actor=town.people["collector"],
+    )
     page.goto(f"{base}/public/map/")
     expect(page.locator("#map-count")).to_have_text("共 3 个问题")
     expect(page.locator("#public-map path.leaflet-interactive")).to_have_count(3)

@@ -143,8 +143,11 @@ def build_world() -> World:
     ids["round"] = round_.pk
     inspection = Inspection.objects.filter(round=round_).order_by("pk").first()
     ids["inspection"] = inspection.pk
-    framework = Framework.objects.order_by("pk").first()
-    ids["framework"] = framework.pk if framework else 0
+    # A framework edition (city-wide, as every edition is).
+    framework = Framework.objects.create(
+        kind="model_city", name="典范城市测评体系", cycle_start=2024, cycle_end=2026
+    )
+    ids["framework"] = framework.pk
 
     # Assessment: the district ranking of November, published, with an appeal of 张湾区.
     assessment.scheme_save(

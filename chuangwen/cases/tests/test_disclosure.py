@@ -28,8 +28,8 @@ def case(people):
         lng=MAOJIAN[1],
         reporter_name=NAME,
         reporter_phone=PHONE,
-        channel=Channel.PORTAL,  # waits for the office to accept it
-        actor=people["collector"],
+        channel=Channel.PORTAL,  # a citizen's report: it waits for the office to accept it
+        actor=None,
     ).case
 
 

@@ -217,3 +217,19 @@ def test_a_volunteer_report_waits_and_stays_visible_to_them(city, catalogue, peo
     accepted = services.case_accept(case_id=case.pk, actor=people["operator"])
     assert accepted.status == Status.REGISTERED
     assert Case.objects.scoped_for(volunteer).filter(pk=case.pk).exists()
+
+
+def test_a_round_files_an_observers_failed_item_as_trusted(city, catalogue):
+    """An observer checks points in a round the office planned: the evaluation service
+    vouches for the 测评问题 it files. On their own the observer reports to acceptance,
+    and cannot label a report as an inspection."""
+    observer = city.user(Role.OBSERVER, "city")
+    kwargs = {"category": "B0102", "description": "井盖缺失", "lat": HERE[0], "lng": HERE[1]}
+    with pytest.raises(PermissionDeniedError):
+        services.case_report(actor=observer, channel=Channel.INSPECTION, **kwargs)
+    filed = services.case_report(
+        actor=observer, channel=Channel.INSPECTION, vouched=True, **kwargs
+    ).case
+    assert (filed.channel, filed.status) == (Channel.INSPECTION, Status.DISPATCHED)
+    own = services.case_report(actor=observer, **kwargs).case
+    assert (own.channel, own.status) == (Channel.FIELD, Status.REPORTED)

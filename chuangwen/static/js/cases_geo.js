@@ -16,22 +16,8 @@
       });
   }
 
-  // An element with a class and children: strings become text nodes, nulls are skipped.
-  function make(tag, className) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    Array.prototype.slice.call(arguments, 2).forEach(function (child) {
-      if (child == null) { return; }
-      node.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
-    });
-    return node;
-  }
-
-  function link(href, text, className) {
-    var node = make("a", className, text);
-    node.href = href;
-    return node;
-  }
+  var make = window.Dom.make;
+  var link = window.Dom.link;
 
   // The Python side's "%(name)s" placeholders, so one translated string serves both.
   function format(template, values) {

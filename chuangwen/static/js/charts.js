@@ -4,12 +4,7 @@
 (function () {
   "use strict";
 
-  function make(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text != null) { node.textContent = String(text); }
-    return node;
-  }
+  var make = window.Dom.make;
 
   function plain(value) {
     if (value == null || value === "") { return "—"; }

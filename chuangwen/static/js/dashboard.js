@@ -28,12 +28,7 @@
     });
   }
 
-  function make(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text != null) { node.textContent = String(text); }
-    return node;
-  }
+  var make = window.Dom.make;
 
   function link(href, text, className) {
     var node = make(href ? "a" : "span", className, text);
