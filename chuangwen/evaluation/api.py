@@ -146,9 +146,14 @@ def _problem(row) -> dict:
 @router.get("/rounds", response=list[RoundOut], summary="测评轮次")
 @paginate
 def rounds(request):
-    return selectors.rounds_for(request.auth).annotate(
-        inspection_total=Count("inspections"),
-        done_total=Count("inspections", filter=Q(inspections__status__in=COUNTED_STATUSES)),
+    # Spelled out: Django drops Meta.ordering from GROUP BY queries, and pages need one order.
+    return (
+        selectors.rounds_for(request.auth)
+        .annotate(
+            inspection_total=Count("inspections"),
+            done_total=Count("inspections", filter=Q(inspections__status__in=COUNTED_STATUSES)),
+        )
+        .order_by("-starts_on", "-id")
     )
 
 

@@ -211,8 +211,11 @@ def round_inspection_list(*, round_: Round, user, filters: BoardFilter) -> Query
 def sampling_point_types() -> QuerySet[PointType]:
     """The active point types, each with its number of active points (``active_points``):
     the rows of the planning form's sampling table."""
-    return PointType.objects.filter(is_active=True).annotate(
-        active_points=Count("points", filter=Q(points__is_active=True))
+    # Django leaves Meta.ordering out of GROUP BY queries: the order is spelled out.
+    return (
+        PointType.objects.filter(is_active=True)
+        .annotate(active_points=Count("points", filter=Q(points__is_active=True)))
+        .order_by("position", "code")
     )
 
 
