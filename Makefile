@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 VENDOR := chuangwen/static/vendor
 export DJANGO_SETTINGS_MODULE := chuangwen.settings
 
-.PHONY: install assets demo serve test lint format bench clean
+.PHONY: install assets messages demo serve test lint format bench clean
 
 install: $(VENV)/.installed
 
@@ -33,14 +33,27 @@ $(VENDOR)/.built: node_modules/.installed Makefile
 		node_modules/leaflet.heat/dist/leaflet-heat.js $(VENDOR)/leaflet-plugins/
 	touch $@
 
+# The English catalogue: translators edit the .po, make compiles the .mo (GNU gettext).
+PO := chuangwen/locale/en/LC_MESSAGES/django.po
+MO := $(PO:.po=.mo)
+
+$(MO): $(PO)
+	msgfmt --check --output-file=$@ $<
+
+# After changing UI text: extract the messages into the .po, then translate the new ones.
+messages: install
+	cd chuangwen && CHUANGWEN_TESTING=1 ../$(BIN)/python -m django makemessages --locale en \
+		--no-location --no-wrap --no-obsolete --ignore 'testing/*' --ignore '*/tests/*' -v0
+	@msgfmt --statistics --output-file=/dev/null $(PO)
+
 var/secret_key:
 	mkdir -p var
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-demo: install assets var/secret_key
+demo: install assets $(MO) var/secret_key
 	scripts/demo.sh
 
-test: install assets
+test: install assets $(MO)
 	CHUANGWEN_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
