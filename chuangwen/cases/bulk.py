@@ -14,7 +14,6 @@ at again, so nothing is ever taken in twice.
 from __future__ import annotations
 
 import secrets
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,6 @@ from django.utils.translation import gettext as _
 
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from chuangwen.core.models import OutboxMessage
 from chuangwen.core.scoping import scope_for
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
@@ -39,7 +37,6 @@ from .models import Case, CaseEvent, CaseStandard, RoutingRule
 from .services import (
     CODE_ALPHABET,
     _actor_unit,
-    _event_payload,
     _new_code,
     _open_stage,
     new_public_token,
@@ -386,7 +383,7 @@ class _Table:
 def _tables() -> dict[type, _Table]:
     key = connection.alias
     if key not in _TABLES:
-        _TABLES[key] = {model: _Table(model) for model in (Case, CaseEvent, OutboxMessage)}
+        _TABLES[key] = {model: _Table(model) for model in (Case, CaseEvent)}
     return _TABLES[key]
 
 
@@ -478,36 +475,13 @@ def _write(rows, codes, actor, channel, source, routes: Router, now: datetime) -
     )
     table = tables[CaseEvent]
     base = table.base(event)
-    keys = table.write(
+    table.write(
         [
             table.row(
                 base,
                 {"case_id": pk, "data": {"channel": channel, "standard": row.standard.code}},
             )
             for pk, row in zip(ordered, rows, strict=True)
-        ]
-    )
-    if keys is None:
-        event_ids = _ids(CaseEvent, "case_id", ordered)  # each new case has its one event
-    else:
-        event_ids = dict(zip(ordered, keys, strict=True))
-    # The outbox row each event gets from _record, its payload shaped by _event_payload.
-    event.pk = event_ids[ordered[0]]
-    payload = _event_payload(event)
-    table = tables[OutboxMessage]
-    base = table.base(OutboxMessage(topic="cases.event", payload=payload, available_at=now))
-    # Every message has its own idempotency key, in the column's database form.
-    key = partial(OutboxMessage._meta.get_field("key").get_db_prep_value, connection=connection)
-    table.write(
-        [
-            table.row(
-                base,
-                {
-                    "payload": {**payload, "case_id": pk, "event_id": event_ids[pk]},
-                    "key": key(uuid.uuid4()),
-                },
-            )
-            for pk in ordered
         ]
     )
     return ordered

@@ -19,9 +19,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
 from chuangwen.core import clock
-from chuangwen.core.audit import audit, enqueue
+from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
-from chuangwen.core.models import OutboxMessage
 from chuangwen.core.scoping import CHANGE, scope_for
 from chuangwen.core.text import clean_text
 from chuangwen.core.workcalendar import TimeType, get_calendar
@@ -217,8 +216,8 @@ def _record(
     data: dict | None = None,
     actor_unit: int | None = None,
 ) -> CaseEvent:
-    """The step's event row and its outbox row. For a case not yet saved (intake) both
-    wait in ``case._pending`` and go in with one insert each once the case has its key."""
+    """The step's event row. For a case not yet saved (intake) it waits in
+    ``case._pending`` and goes in with one insert once the case has its key."""
     event = CaseEvent(
         case=case,
         action=action,
@@ -234,18 +233,7 @@ def _record(
         case.__dict__.setdefault("_pending", []).append(event)
         return event
     event.save()
-    enqueue(topic="cases.event", payload=_event_payload(event))
     return event
-
-
-def _event_payload(event: CaseEvent) -> dict:
-    return {
-        "case_id": event.case_id,
-        "event_id": event.pk,
-        "action": event.action,
-        "from": event.from_status,
-        "to": event.to_status,
-    }
 
 
 def _flush_events(case: Case) -> None:
@@ -255,14 +243,6 @@ def _flush_events(case: Case) -> None:
     for notice in case.__dict__.pop("_pending_notices", []):
         _send(case, notice)
     CaseEvent.objects.bulk_create(events)
-    if events and events[0].pk is None:  # backends that do not return keys on bulk insert
-        events = list(case.events.order_by("id"))
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(topic="cases.event", payload=_event_payload(e), available_at=e.created_at)
-            for e in events
-        ]
-    )
 
 
 def _attach_photos(case: Case, photo_ids: Sequence[int], *, kind: str, actor) -> list[CasePhoto]:

@@ -99,6 +99,12 @@ def handles(topic: str, *, atomic: bool = False, label: str | None = None):
     return register
 
 
+def handled_topics() -> set[str]:
+    """The topics some handler delivers (after ``discover()``): an outbox row of any
+    other topic would only ever be marked delivered."""
+    return set(_handlers)
+
+
 def topic_label(topic: str) -> str:
     return str(_labels.get(topic, topic))
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 import bisect
 import threading
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -76,12 +74,6 @@ def official_year_known(year: int) -> bool:
 
 def rule_is_workday(day: date) -> bool:
     return day.weekday() < 5 and (day.month, day.day) not in FIXED_HOLIDAYS
-
-
-@dataclass(frozen=True)
-class Interval:
-    start: datetime
-    end: datetime
 
 
 class WorkCalendar:
@@ -183,37 +175,19 @@ class WorkCalendar:
         )
 
     # -- the two questions ----------------------------------------------------------------
-    def deadline(
-        self, start: datetime, value: float, time_type: str, *, pauses: Iterable[Interval] = ()
-    ) -> datetime:
+    def deadline(self, start: datetime, value: float, time_type: str) -> datetime:
         clock, inverse = self._clock(time_type)
-        current = clock(start)
         remaining = self.limit_minutes(value, time_type)
         if remaining == 0:
             return start
-        for pause_start, pause_end in _merged((clock(p.start), clock(p.end)) for p in pauses):
-            if pause_end <= current:
-                continue
-            pause_start = max(pause_start, current)
-            if current + remaining <= pause_start:
-                break
-            remaining -= pause_start - current
-            current = pause_end
-        return inverse(current + remaining)
+        return inverse(clock(start) + remaining)
 
-    def elapsed_minutes(
-        self, start: datetime, end: datetime, time_type: str, *, pauses: Iterable[Interval] = ()
-    ) -> float:
-        """Minutes on the time type's clock between two instants, pauses excluded."""
+    def elapsed_minutes(self, start: datetime, end: datetime, time_type: str) -> float:
+        """Minutes on the time type's clock between two instants."""
         if end <= start:
             return 0.0
         clock, _ = self._clock(time_type)
-        low, high = clock(start), clock(end)
-        paused = sum(
-            max(0.0, min(b, high) - max(a, low))
-            for a, b in _merged((clock(p.start), clock(p.end)) for p in pauses)
-        )
-        return high - low - paused
+        return clock(end) - clock(start)
 
 
 def _continuous(moment: datetime) -> float:
@@ -224,16 +198,6 @@ def _continuous(moment: datetime) -> float:
 
 def _from_continuous(value: float) -> datetime:
     return datetime.fromtimestamp(value * 60, tz=ZoneInfo(settings.TIME_ZONE))
-
-
-def _merged(intervals: Iterable[tuple[float, float]]) -> list[tuple[float, float]]:
-    out: list[list[float]] = []
-    for a, b in sorted(i for i in intervals if i[1] > i[0]):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
 
 
 # -- the process-wide calendar ---------------------------------------------------------------

@@ -1,5 +1,5 @@
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,7 @@ from chuangwen.core import workcalendar
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent, CalendarDay
 from chuangwen.core.services import calendar_day_clear, calendar_day_set
-from chuangwen.core.workcalendar import Interval, TimeType, WorkCalendar, parse_periods
+from chuangwen.core.workcalendar import TimeType, WorkCalendar, parse_periods
 from chuangwen.org.choices import Role
 from chuangwen.testing.city import ROLE_HOMES
 
@@ -68,20 +68,6 @@ def test_official_days(day, working):
 )
 def test_deadlines(start, value, time_type, expected):
     assert CAL.deadline(at(start), value, time_type) == at(expected)
-
-
-def test_paused_intervals_do_not_count():
-    start = at("2026-11-23T08:00")  # Monday
-    pause = Interval(at("2026-11-23T10:00"), at("2026-11-24T10:00"))  # 缓办 for a day
-    assert CAL.deadline(start, 4, "work_hours") == at("2026-11-23T12:00")
-    assert CAL.deadline(start, 4, "work_hours", pauses=[pause]) == at("2026-11-24T12:00")
-    assert CAL.elapsed_minutes(start, at("2026-11-24T12:00"), "work_hours", pauses=[pause]) == 240
-    # Overlapping and out-of-order pauses count once.
-    pauses = [pause, Interval(at("2026-11-23T11:00"), at("2026-11-23T15:00"))]
-    assert CAL.deadline(start, 4, "work_hours", pauses=pauses) == at("2026-11-24T12:00")
-    # A pause after the deadline changes nothing.
-    late = Interval(at("2026-12-01T08:00"), at("2026-12-02T08:00"))
-    assert CAL.deadline(start, 4, "work_hours", pauses=[late]) == at("2026-11-23T12:00")
 
 
 def test_elapsed_minutes():
@@ -170,28 +156,6 @@ def test_work_deadlines_fall_inside_work_time(start, value, time_type):
 def test_deadlines_grow_with_the_limit(start, a, b, time_type):
     low, high = sorted((a, b))
     assert CAL.deadline(start, low, time_type) <= CAL.deadline(start, high, time_type)
-
-
-@hsettings(max_examples=200, deadline=None)
-@given(
-    start=aware,
-    value=limits,
-    time_type=any_type,
-    pause_at=st.floats(min_value=0, max_value=20 * 24),
-    pause_len=st.floats(min_value=0, max_value=72),
-)
-def test_pauses_only_push_deadlines_later_and_do_not_count(
-    start, value, time_type, pause_at, pause_len
-):
-    pause = Interval(
-        start + timedelta(hours=pause_at), start + timedelta(hours=pause_at + pause_len)
-    )
-    plain = CAL.deadline(start, value, time_type)
-    paused = CAL.deadline(start, value, time_type, pauses=[pause])
-    assert paused >= plain
-    assert CAL.elapsed_minutes(start, paused, time_type, pauses=[pause]) == pytest.approx(
-        CAL.limit_minutes(value, time_type), abs=1e-6
-    )
 
 
 @pytest.mark.django_db

@@ -29,7 +29,7 @@ def row(catalogue, ticket, *, where=MAOJIAN, standard="B0102-01", **kwargs):
     )
 
 
-def test_cases_events_and_outbox_rows_are_written_as_case_report_writes_them(people, catalogue):
+def test_cases_and_events_are_written_as_case_report_writes_them(people, catalogue):
     operator = people["operator"]
     with clock.at(at(2026, 11, 2, 9, 0)):
         single = case_services.case_report(
@@ -97,14 +97,9 @@ def test_cases_events_and_outbox_rows_are_written_as_case_report_writes_them(peo
     assert event.data == {"channel": Channel.HOTLINE, "standard": "E0102-01"}
     assert event.actor == operator
     assert event.actor_unit_id == single.events.get().actor_unit_id
-    message = OutboxMessage.objects.get(topic="cases.event", payload__case_id=bulk.pk)
-    assert message.payload == {
-        "case_id": bulk.pk,
-        "event_id": event.pk,
-        "action": Action.REPORT,
-        "from": "",
-        "to": Status.REPORTED,
-    }
+    # Neither path leaves an outbox row for a report: nothing is sent on intake alone.
+    assert not OutboxMessage.objects.filter(topic__startswith="cases").exists()
+    assert not OutboxMessage.objects.filter(payload__case_id__isnull=False).exists()
 
 
 def taken_in(operator, ticket: str):
@@ -142,7 +137,7 @@ def test_tickets_taken_in_before_or_repeated_are_skipped(people, catalogue):
     assert other.created == 1
     again = case_report_many(rows=rows, actor=operator, channel=Channel.HOTLINE, source="12345")
     assert (again.created, again.existing) == (0, 4)
-    assert CaseEvent.objects.count() == OutboxMessage.objects.filter(topic="cases.event").count()
+    assert CaseEvent.objects.filter(action=Action.REPORT).count() == Case.objects.count()
 
 
 def test_batches_report_inside_their_transaction_and_a_refusal_stops_the_run(people, catalogue):
