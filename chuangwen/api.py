@@ -1,12 +1,11 @@
 """The REST API at /api/v1/ (django-ninja); OpenAPI docs at /api/v1/docs."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 
-from chuangwen.accounts.auth import API_AUTH
+from chuangwen.accounts.auth import API_AUTH, UNAUTHENTICATED, session_or_token
 from chuangwen.assessment.api import router as assessment_router
 from chuangwen.cases.api import router as cases_router
 from chuangwen.cases.api_categories import router as categories_router
@@ -31,7 +30,7 @@ api = NinjaAPI(
     # No validator badge: Swagger UI would send the schema's address to an outside
     # validator and load its picture, which the Content-Security-Policy refuses.
     docs=Swagger(settings={"validatorUrl": None}),
-    docs_decorator=login_required,
+    docs_decorator=session_or_token,
     renderer=ChineseJSONRenderer(),
     throttle=[
         RateLimit("API_RATE_PER_ADDRESS", per=ADDRESS),
@@ -53,9 +52,7 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(
-        request, {"detail": "未认证:请提供有效的 API 令牌,或先登录。"}, status=401
-    )
+    return api.create_response(request, {"detail": UNAUTHENTICATED}, status=401)
 
 
 @api.exception_handler(Throttled)

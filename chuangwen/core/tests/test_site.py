@@ -35,3 +35,14 @@ def test_api_docs_are_served_locally_to_signed_in_users(client):
     assert "cdn." not in page
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/territory/locate" in schema["paths"]
+
+
+def test_clients_read_the_openapi_document_with_their_bearer_token(client, token_for):
+    from chuangwen.testing.factories import UserFactory
+
+    schema = client.get("/api/v1/openapi.json", **token_for(UserFactory()))
+    assert schema.status_code == 200 and "/api/v1/cases" in schema.json()["paths"]
+    refused = client.get("/api/v1/openapi.json", HTTP_AUTHORIZATION="Bearer cw_not-a-token")
+    assert refused.status_code == 401 and refused["WWW-Authenticate"] == "Bearer"
+    assert refused.json() == {"detail": "未认证:请提供有效的 API 令牌,或先登录。"}
+    assert client.get("/api/v1/openapi.json").status_code == 302  # a browser: to the login
