@@ -26,14 +26,14 @@ from django.utils.translation import gettext as _
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import scope_for
-from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
-from chuangwen.territory.choices import Level
+from chuangwen.org.selectors import fallback_units
 from chuangwen.territory.models import TerritoryNode
 from chuangwen.territory.routing import Chain
 
 from .choices import THIRD_PARTY_CHANNELS, Action, Channel, Status
 from .models import Case, CaseEvent, CaseStandard, RoutingRule
+from .routing import choose_unit
 from .services import (
     CODE_ALPHABET,
     _actor_unit,
@@ -80,18 +80,10 @@ class BatchDone:
 
 
 class Router:
-    """What ``selectors.route_for`` answers, from memory: the active rules and the
+    """``selectors.route_for`` from memory: the active rules, the grids' owners and the
     fallback units are read once, then each (category, territory node) is decided by the
-    same ordering of rules (category + territory over category over territory; a 小类
-    over its 大类; the deeper territory) and the same 属地兜底. A list of 100,000 tickets
-    touches thousands of such pairs; asking the database for each would dominate."""
-
-    FALLBACK_KINDS = {
-        Level.COMMUNITY: UnitKind.COMMUNITY_COMMITTEE,
-        Level.STREET: UnitKind.STREET_OFFICE,
-        Level.DISTRICT: UnitKind.DISTRICT_GOVERNMENT,
-        Level.CITY: UnitKind.CITY_OFFICE,
-    }
+    same ``choose_unit``. A list of 100,000 tickets touches thousands of such pairs;
+    asking the database for each would dominate."""
 
     def __init__(self) -> None:
         self.rules: dict[int | None, list[RoutingRule]] = defaultdict(list)
@@ -106,45 +98,24 @@ class Router:
         )
         units = Unit.objects.in_bulk(set(owners.values()))
         self.owners = {node_id: units[unit_id] for node_id, unit_id in owners.items()}
-        self.fallback: dict[str, Unit] = {}
-        for unit in Unit.objects.filter(
-            kind__in=list(self.FALLBACK_KINDS.values()), is_active=True, territory__isnull=False
-        ).select_related("territory"):
-            if self.FALLBACK_KINDS.get(unit.territory.level) == unit.kind:
-                self.fallback[unit.territory.code] = unit
+        self.fallback = fallback_units()
         self._routes: dict[tuple[int, int], tuple[Unit | None, RoutingRule | None]] = {}
 
     def get(self, category, node) -> tuple[Unit | None, RoutingRule | None]:
         key = (category.pk, node.id)
         if key not in self._routes:
-            self._routes[key] = self._route(category, node)
-        return self._routes[key]
-
-    def _route(self, category, node) -> tuple[Unit | None, RoutingRule | None]:
-        keys = [category.pk] + ([category.parent_id] if category.parent_id else []) + [None]
-        rules = [
-            rule
-            for key in keys
-            for rule in self.rules.get(key, ())
-            if rule.territory_id is None or node.path.startswith(rule.territory.path)
-        ]
-        if rules:
-            best = max(
-                rules,
-                key=lambda rule: (
-                    rule.category_id is not None,
-                    rule.territory_id is not None,
-                    rule.category_id == category.pk,
-                    len(rule.territory.path) if rule.territory_id else 0,
-                ),
+            self._routes[key] = choose_unit(
+                category=category,
+                path=node.path,
+                rules=[
+                    rule
+                    for of in {category.pk, category.parent_id, None}
+                    for rule in self.rules.get(of, ())
+                ],
+                owner=self.owners.get(node.id),
+                fallback=self.fallback,
             )
-            return best.unit, best
-        if node.id in self.owners:
-            return self.owners[node.id], None
-        for code in reversed(node.path.strip("/").split("/")):
-            if code in self.fallback:
-                return self.fallback[code], None
-        return None, None
+        return self._routes[key]
 
 
 def case_report_many(

@@ -15,7 +15,7 @@ from chuangwen.core.bounds import parse_id
 from chuangwen.core.privacy import mask_name, mask_phone, public_coordinate, redact
 from chuangwen.core.scoping import CHANGE, VIEW, scope_for
 from chuangwen.core.workcalendar import get_calendar
-from chuangwen.org.selectors import territory_default_unit
+from chuangwen.org.selectors import fallback_units
 from chuangwen.territory.models import TerritoryNode
 
 from . import permissions
@@ -44,6 +44,7 @@ from .models import (
     SavedView,
     Supervision,
 )
+from .routing import choose_unit
 
 
 # -- routing -------------------------------------------------------------------------------
@@ -53,8 +54,9 @@ def _ancestor_paths(path: str) -> list[str]:
 
 
 def route_for(category, node):
-    """(unit, rule): the most specific active rule for the category at the territory node,
-    or the territory's own unit (属地兜底) with no rule, which makes it a suggestion only.
+    """(unit, rule) for a case of the category at the territory node, as ``choose_unit``
+    decides it from the rules that may apply there and, when none does, the territory's
+    own units (属地兜底).
 
     ``node`` is a TerritoryNode or the routing index's Link (id and path are enough)."""
     categories = [category.pk] + ([category.parent_id] if category.parent_id else [])
@@ -64,21 +66,15 @@ def route_for(category, node):
         .filter(Q(territory__isnull=True) | Q(territory__path__in=_ancestor_paths(node.path)))
         .select_related("unit", "territory")
     )
-    if rules:
-
-        def specificity(rule: RoutingRule):
-            return (
-                rule.category_id is not None,
-                rule.territory_id is not None,
-                rule.category_id == category.pk,
-                len(rule.territory.path) if rule.territory_id else 0,
-            )
-
-        best = max(rules, key=specificity)
-        return best.unit, best
-    if not isinstance(node, TerritoryNode):
-        node = TerritoryNode.objects.only("id", "path", "owner_unit").get(pk=node.id)
-    return territory_default_unit(node), None
+    owner, fallback = None, {}
+    if not rules:  # the fallback is read only when it will be needed
+        if not isinstance(node, TerritoryNode):
+            node = TerritoryNode.objects.only("id", "path", "owner_unit").get(pk=node.id)
+        owner = node.owner_unit if node.owner_unit_id else None
+        fallback = {} if owner else fallback_units(node.path.strip("/").split("/"))
+    return choose_unit(
+        category=category, path=node.path, rules=rules, owner=owner, fallback=fallback
+    )
 
 
 # -- lists ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -105,26 +105,45 @@ def memberships_of(user) -> QuerySet[Membership]:
     )
 
 
-def territory_default_unit(node: TerritoryNode) -> Unit | None:
-    """属地兜底: the grid's owner, else the committee, office or government of the
-    nearest enclosing community, street or district."""
-    if node.owner_unit_id:
-        return node.owner_unit
-    kinds = {
-        Level.COMMUNITY: UnitKind.COMMUNITY_COMMITTEE,
-        Level.STREET: UnitKind.STREET_OFFICE,
-        Level.DISTRICT: UnitKind.DISTRICT_GOVERNMENT,
-        Level.CITY: UnitKind.CITY_OFFICE,
-    }
-    codes = list(reversed(node.path.strip("/").split("/")))
-    candidates = {
-        u.territory.code: u
-        for u in Unit.objects.filter(
-            territory__code__in=codes, kind__in=list(kinds.values()), is_active=True
-        ).select_related("territory")
-        if kinds.get(u.territory.level) == u.kind
-    }
-    for code in codes:
-        if code in candidates:
-            return candidates[code]
+# 属地兜底: the unit answering for each level of territory.
+FALLBACK_KINDS = {
+    Level.COMMUNITY: UnitKind.COMMUNITY_COMMITTEE,
+    Level.STREET: UnitKind.STREET_OFFICE,
+    Level.DISTRICT: UnitKind.DISTRICT_GOVERNMENT,
+    Level.CITY: UnitKind.CITY_OFFICE,
+}
+
+
+def fallback_units(codes: Iterable[str] | None = None) -> dict[str, Unit]:
+    """Territory code → the active committee, office or government of that community,
+    street, district or city (the first created, should there be two); for ``codes``
+    only when given."""
+    units = Unit.objects.filter(
+        kind__in=list(FALLBACK_KINDS.values()), is_active=True, territory__isnull=False
+    )
+    if codes is not None:
+        units = units.filter(territory__code__in=list(codes))
+    found: dict[str, Unit] = {}
+    for unit in units.select_related("territory").order_by("pk"):
+        if FALLBACK_KINDS.get(unit.territory.level) == unit.kind:
+            found.setdefault(unit.territory.code, unit)
+    return found
+
+
+def nearest_fallback(path: str, *, owner: Unit | None, fallback: Mapping[str, Unit]) -> Unit | None:
+    """属地兜底 from what was read: ``owner``, the unit owning the node itself (a grid's),
+    else the unit ``fallback`` names for the nearest enclosing territory code."""
+    if owner is not None:
+        return owner
+    for code in reversed(path.strip("/").split("/")):
+        if code in fallback:
+            return fallback[code]
     return None
+
+
+def territory_default_unit(node: TerritoryNode) -> Unit | None:
+    """属地兜底 of a territory node: the grid's owner, else the committee, office or
+    government of the nearest enclosing community, street or district."""
+    owner = node.owner_unit if node.owner_unit_id else None
+    codes = None if owner else node.path.strip("/").split("/")
+    return nearest_fallback(node.path, owner=owner, fallback=fallback_units(codes) if codes else {})
