@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chuangwen.core.bounds import EARLIEST, LATEST
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import VIEW, scope_for
+from chuangwen.core.web import is_htmx, list_query
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
@@ -79,20 +80,6 @@ NOTE_LABELS = {
 # Steps that turn a case away or back: folded away so the step that moves it on is the
 # obvious one, and drawn as a warning.
 SECONDARY_ACTIONS = frozenset(NOTE_LABELS) | {Action.MERGE}
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _query(request, drop: tuple[str, ...] = ("page",)) -> str:
-    params = request.GET.copy()
-    for name in drop:
-        params.pop(name, None)
-    # Empty fields of a submitted filter form carry no meaning; a saved view stays short.
-    for name in [k for k, values in params.lists() if not any(v.strip() for v in values)]:
-        params.pop(name)
-    return params.urlencode()
 
 
 # -- UI-only reads: the choices offered by the filter and workflow forms ----------------------
@@ -339,7 +326,7 @@ def case_list(request):
     filters = selectors.CaseFilter.from_params(request.GET)
     cases = selectors.case_list(user=request.user, filters=filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = _query(request)
+    query = list_query(request)
     context = {
         "page": page,
         "query": query,
@@ -347,7 +334,7 @@ def case_list(request):
         **_filter_context(request, filters),
     }
     status = 400 if filters.invalid else 200
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "cases/_case_table.html", context, status=status)
     context["saved_views"] = selectors.saved_views(user=request.user)
     return render(request, "cases/case_list.html", context, status=status)
@@ -628,7 +615,7 @@ def case_map(request):
         "cases/case_map.html",
         {
             "outline_urls": _outline_urls(request.user),
-            "query": _query(request),
+            "query": list_query(request),
             "label_count": _("共 %(n)s 件案件"),
             "label_truncated": _("只显示前 %(n)s 件,请缩小筛选范围。"),
             "table_url": reverse("cases:map"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chuangwen.cases import catalog
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
+from chuangwen.core.web import is_htmx
 from chuangwen.core.xlsx import error_report_xlsx, xlsx_response
 
 from . import selectors, services
@@ -50,10 +51,6 @@ def importer_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _category_groups() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -182,14 +179,14 @@ def job_status(request, pk: int):
 
 
 def _answer(request, job):
-    if _is_htmx(request):
+    if is_htmx(request):
         return _panel(request, job)
     return redirect("imports:detail", pk=job.pk)
 
 
 def _refusal(request, pk: int, error: ServiceError, posted=None):
     job = selectors.job_detail(user=request.user, job_id=pk)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _panel(request, job, error=error, posted=posted)
     context = _panel_context(job, user=request.user, error=error, posted=posted)
     return render(request, "imports/job_detail.html", context, status=error.status_code)

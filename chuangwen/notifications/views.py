@@ -4,28 +4,18 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
+
+from chuangwen.core.web import is_htmx, is_safe_url, next_url
 
 from . import selectors, services
 
 PAGE_SIZE = 30
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _safe(request, url: str) -> bool:
-    return bool(url) and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-
-
 def _back(request) -> str:
-    target = request.POST.get("next", "")
-    return target if _safe(request, target) else reverse("notifications:list")
+    return next_url(request, reverse("notifications:list"))
 
 
 @login_required
@@ -56,7 +46,7 @@ def mark_all_read(request):
 def mark_read(request, pk: int):
     selectors.notification_get(request.user, pk)  # 404 unless it is the user's own
     services.notification_mark_read(user=request.user, ids=[pk])
-    if _is_htmx(request):
+    if is_htmx(request):
         notification = selectors.notification_get(request.user, pk)
         return render(request, "notifications/_read.html", {"n": notification})
     return redirect(_back(request))
@@ -68,9 +58,9 @@ def open_notification(request, pk: int):
     """Following a notice's link marks it read on the way."""
     notification = selectors.notification_get(request.user, pk)
     services.notification_mark_read(user=request.user, ids=[pk])
-    target = notification.url if _safe(request, notification.url) else ""
+    target = notification.url if is_safe_url(request, notification.url) else ""
     target = target or reverse("notifications:list")
-    if _is_htmx(request):
+    if is_htmx(request):
         # An XHR cannot be redirected for the browser; htmx navigates on this header.
         response = HttpResponse()
         response["HX-Redirect"] = target

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from chuangwen.core.bounds import parse_int
@@ -122,12 +121,3 @@ FULL_WIDTH = str.maketrans("0123456789.-", "0123456789.-")
 
 def int_or_none(value) -> int | None:
     return parse_int(value)
-
-
-def next_url(request, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback

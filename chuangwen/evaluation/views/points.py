@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import CONFIGURE, may_export, scope_for
+from chuangwen.core.web import list_query
 from chuangwen.core.xlsx import error_report_xlsx, xlsx_response
 from chuangwen.org.choices import UnitKind
 from chuangwen.territory.selectors import feature, scope_roots
@@ -66,14 +67,6 @@ def _refused(request, message: str | None = None):
 def _type_colors() -> dict[str, str]:
     codes = selectors.point_type_codes()
     return {code: TYPE_COLORS[i % len(TYPE_COLORS)] for i, code in enumerate(codes)}
-
-
-def _query(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    for name in [k for k, values in params.lists() if not any(v.strip() for v in values)]:
-        params.pop(name)
-    return params.urlencode()
 
 
 def _with(request, **changes) -> str:
@@ -126,7 +119,7 @@ def point_list(request):
         point.color = colors.get(point.point_type.code, TYPE_COLORS[0])
         nodes = (point.district, point.street, point.community)
         point.place = " › ".join(n.name for n in nodes if n is not None)
-    query = _query(request)
+    query = list_query(request)
     return render(
         request,
         "evaluation/point_list.html",

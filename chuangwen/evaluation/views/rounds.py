@@ -20,7 +20,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +28,7 @@ from chuangwen.cases.choices import Status as CaseStatus
 from chuangwen.core.bounds import parse_int
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import may_export
+from chuangwen.core.web import list_query, next_url
 from chuangwen.core.xlsx import Sheet, write_workbook, xlsx_response
 from chuangwen.org.choices import UnitKind
 from chuangwen.territory.selectors import scope_roots
@@ -81,26 +81,8 @@ LEVEL_LABELS = {
 
 
 # -- small helpers ---------------------------------------------------------------------------
-def _query(request, drop: tuple[str, ...] = ("page",)) -> str:
-    params = request.GET.copy()
-    for name in drop:
-        params.pop(name, None)
-    for name in [k for k, values in params.lists() if not any(v.strip() for v in values)]:
-        params.pop(name)
-    return params.urlencode()
-
-
 def _int(value) -> int | None:
     return parse_int(value)
-
-
-def _next_url(request, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 def _refused(request, message: str):
@@ -350,7 +332,7 @@ def _board_context(request, round_, **extra) -> dict:
         "unchecked": sum(progress.total.counts[s] for s in selectors.OPEN_WORK),
         "rules": selectors.round_rules(round_=round_),
         "page": page,
-        "query": _query(request),
+        "query": list_query(request),
         "filters": asdict(filters),
         "statuses": InspectionStatus.choices,
         "inspector_filter": selectors.round_inspectors(round_=round_, user=user),
@@ -640,8 +622,8 @@ def round_problems(request, pk: int):
             "round": round_,
             "page": page,
             "filters": asdict(filters),
-            "query": _query(request),
-            "export_query": _query(request, drop=("page", "format")),
+            "query": list_query(request),
+            "export_query": list_query(request, drop=("page", "format")),
             "districts": selectors.round_districts(round_=round_, user=user),
             "case_statuses": CaseStatus.choices,
             "can_export": may_export(user),
@@ -722,7 +704,7 @@ def inspection_reassign(request, pk: int):
         % {"point": inspection.point.name, "name": str(inspection.inspector)},
     )
     fallback = reverse("evaluation:round_detail", args=[inspection.round_id])
-    return redirect(_next_url(request, fallback))
+    return redirect(next_url(request, fallback))
 
 
 urlpatterns = [
