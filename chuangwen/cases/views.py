@@ -536,7 +536,8 @@ def supervision_list(request):
         "-id",
     )
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/supervision_list.html", {"page": page, "open_only": open_only})
+    context = {"page": page, "open_only": open_only, "query": list_query(request)}
+    return render(request, "cases/supervision_list.html", context)
 
 
 def _month_range(text: str):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from chuangwen.core.web import is_htmx, is_safe_url, next_url
+from chuangwen.core.web import is_htmx, is_safe_url, list_query, next_url
 
 from . import selectors, services
 
@@ -27,7 +27,7 @@ def notification_list(request):
     return render(
         request,
         "notifications/notification_list.html",
-        {"page": page, "unread_only": unread_only},
+        {"page": page, "unread_only": unread_only, "query": list_query(request)},
     )
 
 

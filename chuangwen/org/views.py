@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -24,6 +26,7 @@ def unit_list(request):
         "page": page,
         "kind": kind or "",
         "search": search,
+        "query": urlencode({"kind": kind or "", "q": search}),
         "kinds": [
             (value, label, n)
             for (value, label), n in zip(
