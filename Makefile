@@ -53,8 +53,10 @@ var/secret_key:
 demo: install assets $(MO) var/secret_key
 	scripts/demo.sh
 
+# One test process per core (pytest-xdist); TEST_WORKERS=0 runs them all in this one.
+TEST_WORKERS ?= auto
 test: install assets $(MO)
-	CHUANGWEN_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	CHUANGWEN_TESTING=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
