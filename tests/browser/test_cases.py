@@ -1,8 +1,6 @@
-import io
 import re
 
 import pytest
-from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from chuangwen.cases import services
@@ -11,6 +9,7 @@ from chuangwen.org.choices import Role
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, build_catalogue
 from chuangwen.testing.city import build_mini_city
 from chuangwen.testing.factories import TEST_PASSWORD
+from chuangwen.testing.images import jpeg_for_browser as jpeg
 
 from .conftest import shot
 
@@ -29,14 +28,6 @@ def town(transactional_db):
         "handler": city.user(Role.UNIT_HANDLER, "dept", username="zhifa", full_name="张执法"),
     }
     return city
-
-
-def jpeg(color: str, label: str) -> dict:
-    image = Image.new("RGB", (480, 360), color)
-    ImageDraw.Draw(image).rectangle((40, 40, 440, 320), outline="white", width=8)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return {"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
 def login(page, base, username):

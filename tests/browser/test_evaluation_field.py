@@ -2,14 +2,12 @@
 reload in the middle keeps everything), submit with the connection gone, and see the
 submission go out from 我的测评任务 once the phone is back online."""
 
-import io
 import re
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from chuangwen.cases.models import Case, CasePhoto
@@ -21,6 +19,7 @@ from chuangwen.org.choices import Role
 from chuangwen.testing.cases import build_catalogue
 from chuangwen.testing.city import build_mini_city
 from chuangwen.testing.evaluation import build_registry
+from chuangwen.testing.images import jpeg_for_browser as jpeg
 
 from .conftest import DESKTOP, PHONE, shot
 from .test_cases import login
@@ -66,14 +65,6 @@ def field(transactional_db):
         market=Inspection.objects.select_related("point").get(pk=market.pk),
         items=items,
     )
-
-
-def jpeg(color: str, label: str) -> dict:
-    image = Image.new("RGB", (480, 360), color)
-    ImageDraw.Draw(image).rectangle((60, 60, 420, 300), outline="white", width=10)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return {"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
 def phone(browser, where):

@@ -1,11 +1,9 @@
 """The citizen portal in a real browser, on a phone and on a desktop: report on the map,
 keep the code, follow the case to its end, rate it and ask for it to be reopened."""
 
-import io
 import re
 
 import pytest
-from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from chuangwen.cases import services
@@ -14,6 +12,7 @@ from chuangwen.org.choices import Role
 from chuangwen.participation.demo import seed_public_groups
 from chuangwen.testing.cases import MAOJIAN, build_catalogue, close_case
 from chuangwen.testing.city import build_mini_city
+from chuangwen.testing.images import jpeg_for_browser as jpeg
 
 from .conftest import shot
 
@@ -31,14 +30,6 @@ def town(transactional_db):
         "collector": city.user(Role.COLLECTOR, "420302001", username="wangge"),
     }
     return city
-
-
-def jpeg(color: str, label: str) -> dict:
-    image = Image.new("RGB", (480, 360), color)
-    ImageDraw.Draw(image).ellipse((120, 80, 360, 280), outline="white", width=10)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return {"name": f"{label}.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
 def tap_map_at(page, lat, lng):

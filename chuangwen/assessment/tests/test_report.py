@@ -21,11 +21,9 @@ from pathlib import Path
 
 import pytest
 import reportlab
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
-from PIL import Image
 from pypdf import PdfReader
 
 from chuangwen.assessment import report, services
@@ -37,6 +35,7 @@ from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.org.choices import Role
 from chuangwen.testing.cases import at
 from chuangwen.testing.city import ROLE_HOMES
+from chuangwen.testing.images import jpeg
 
 from .conftest import SEPTEMBER
 
@@ -56,15 +55,11 @@ REFUSED_ROLES = (
 READER_ROLES = (Role.CITY_ADMIN, Role.CITY_OPERATOR, Role.LEADER, Role.DISTRICT_OPERATOR)
 
 
-def jpeg(colour: str) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
-    return SimpleUploadedFile("problem.jpg", buffer.getvalue(), content_type="image/jpeg")
-
-
 def before_photo(case: Case, colour: str, *, when) -> CasePhoto:
     with clock.at(when):
-        photo = case_services.photo_upload(upload=jpeg(colour), actor=None, kind=PhotoKind.BEFORE)
+        photo = case_services.photo_upload(
+            upload=jpeg(colour, "problem.jpg"), actor=None, kind=PhotoKind.BEFORE
+        )
     # Attached directly: the service refuses photos on a closed case such as M1.
     photo.case = case
     photo.save(update_fields=["case"])

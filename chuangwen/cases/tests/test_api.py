@@ -1,26 +1,19 @@
-import io
 import json
 
 import pytest
-from PIL import Image
 
 from chuangwen.cases.models import Case
 from chuangwen.core import clock
 from chuangwen.org.choices import Role
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
 from chuangwen.testing.city import CITYWIDE_ROLES, ROLE_HOMES
+from chuangwen.testing.images import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 def post(client, url, body, auth, **extra):
     return client.post(url, data=json.dumps(body), content_type="application/json", **auth, **extra)
-
-
-def jpeg_bytes(color="red") -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, "JPEG")
-    return buffer.getvalue()
 
 
 def upload(client, auth, **fields):

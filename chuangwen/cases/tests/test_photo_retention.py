@@ -1,14 +1,11 @@
 """Photos uploaded but never attached are deleted after PHOTO_UNATTACHED_DAYS; a file
 another row still names stays."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 
 from chuangwen.cases import retention
 from chuangwen.cases.models import CasePhoto
@@ -16,6 +13,7 @@ from chuangwen.cases.services import case_report, photo_upload
 from chuangwen.core import outbox
 from chuangwen.core.models import AuditEvent
 from chuangwen.testing.cases import MAOJIAN
+from chuangwen.testing.images import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _days(settings):
     settings.PHOTO_UNATTACHED_DAYS = 7
-
-
-def jpeg(colour="red") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 24), colour).save(buffer, "JPEG")
-    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def upload(user, colour="red", *, days_ago=0) -> CasePhoto:

@@ -13,8 +13,9 @@ from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.org.choices import Role
 from chuangwen.testing.cases import MAOJIAN
 from chuangwen.testing.city import ROLE_HOMES
+from chuangwen.testing.images import jpeg_bytes
 
-from .test_api import jpeg_bytes, post
+from .test_api import post
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,7 @@
-import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from chuangwen.cases import services
 from chuangwen.cases.choices import Action, PhotoKind, Status, SupervisionStatus
@@ -12,6 +10,7 @@ from chuangwen.core import clock
 from chuangwen.org.choices import OWN_REPORTS_ONLY_ROLES, Role
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
 from chuangwen.testing.city import CITYWIDE_ROLES, ROLE_HOMES
+from chuangwen.testing.images import jpeg
 
 STALE = "案件已被他人处理,请刷新后重试。"
 pytestmark = pytest.mark.django_db
@@ -44,12 +43,6 @@ def stall(people, city):
     return services.case_dispatch(
         case_id=case.pk, actor=people["operator"], unit_id=city.units["dept"].pk
     )
-
-
-def jpeg(color="red") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, "JPEG")
-    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def act(client, case, action, **fields):

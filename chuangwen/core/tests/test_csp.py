@@ -16,12 +16,12 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from PIL import Image
 
 from chuangwen.core import clock
 from chuangwen.core.csp import content_security_policy, tile_source
 from chuangwen.org.choices import Role
 from chuangwen.testing.cases import MAOJIAN, at
+from chuangwen.testing.images import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -173,12 +173,6 @@ def parameterless_urls(resolver=None, namespace="") -> list[str]:
     return sorted(set(urls))
 
 
-def jpeg() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "red").save(buffer, "JPEG")
-    return SimpleUploadedFile("现场.jpg", buffer.getvalue(), content_type="image/jpeg")
-
-
 @pytest.fixture
 def site(city, catalogue, registry):
     """The mini city with a case, a citizen's report, a round with a failed item and its
@@ -221,7 +215,7 @@ def site(city, catalogue, registry):
         reporter_phone="13812345678",
         reporter_name=f"王{SHORT}",
         client_hash="c" * 64,
-        uploads=[jpeg()],
+        uploads=[jpeg(name="现场.jpg")],
     )
 
     with clock.at(at(2026, 10, 30, 9, 0)):
@@ -242,7 +236,7 @@ def site(city, catalogue, registry):
         items = RoundItem.objects.filter(round=round_, point_type_id=market.point_type_id).order_by(
             "position", "id"
         )
-        photo = photo_upload(upload=jpeg(), actor=inspection.inspector).pk
+        photo = photo_upload(upload=jpeg(name="现场.jpg"), actor=inspection.inspector).pk
         evaluation.inspection_submit(
             inspection_id=inspection.pk,
             actor=inspection.inspector,

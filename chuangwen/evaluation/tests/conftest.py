@@ -1,14 +1,12 @@
-import io
 from datetime import date
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from chuangwen.cases.services import photo_upload
 from chuangwen.evaluation import services
 from chuangwen.evaluation.models import RoundItem
 from chuangwen.testing.cases import at
+from chuangwen.testing.images import jpeg
 
 STARTS, DUE = date(2026, 11, 2), date(2026, 11, 13)
 
@@ -18,14 +16,8 @@ def admin(city):
     return city.user("city_admin", "city")
 
 
-def jpeg(colour="red") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 24), colour).save(buffer, "JPEG")
-    return SimpleUploadedFile("evidence.jpg", buffer.getvalue(), content_type="image/jpeg")
-
-
 def photo_of(user) -> int:
-    return photo_upload(upload=jpeg(), actor=user).pk
+    return photo_upload(upload=jpeg(name="evidence.jpg"), actor=user).pk
 
 
 def plan(registry, admin, **overrides):

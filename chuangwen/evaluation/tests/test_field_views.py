@@ -1,13 +1,11 @@
 """The inspector's phone pages and their two JSON endpoints (chuangwen/evaluation/views/field.py)."""
 
-import io
 import json
 import re
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from chuangwen.cases.models import Case, CasePhoto
 from chuangwen.core import clock
@@ -20,6 +18,7 @@ from chuangwen.evaluation.choices import (
 )
 from chuangwen.evaluation.models import Inspection, ItemResult, Reinspection, RoundItem
 from chuangwen.org.choices import Role
+from chuangwen.testing.images import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -80,12 +79,6 @@ def items_of(inspection) -> dict[str, RoundItem]:
             round=inspection.round_id, point_type=inspection.point.point_type_id
         )
     }
-
-
-def jpeg(color="red", name="photo.jpg") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, "JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def upload(client) -> int:

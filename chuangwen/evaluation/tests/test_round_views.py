@@ -10,9 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
-from PIL import Image
 
 from chuangwen.cases import services as case_services
 from chuangwen.evaluation import selectors, services
@@ -32,6 +30,7 @@ from chuangwen.evaluation.models import (
     RoundItem,
 )
 from chuangwen.org.choices import Role
+from chuangwen.testing.images import jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -82,12 +81,6 @@ def framework(db):
         subject_level=SubjectLevel.UNIT,
     )
     return framework
-
-
-def jpeg(color="red") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, "JPEG")
-    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
 def plan(registry, actor, *, name="第6期双月测评", starts_on=None, kind="bimonthly", **kwargs):

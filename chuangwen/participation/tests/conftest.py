@@ -1,8 +1,4 @@
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from chuangwen.org.choices import Role
 
@@ -19,10 +15,3 @@ def people(city, catalogue):
         "collector": city.user(Role.COLLECTOR, "420302001"),
         "water": city.user(Role.UNIT_HANDLER, "water"),
     }
-
-
-def jpeg(color: str = "#b45309", name: str = "photo.jpg") -> SimpleUploadedFile:
-    image = Image.new("RGB", (64, 48), color)
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
