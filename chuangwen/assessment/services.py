@@ -16,6 +16,7 @@ from django.urls import reverse
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.validation import check_version, clean_text
 from chuangwen.notifications.services import notify
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
@@ -59,15 +60,6 @@ def _actor(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
-def _text(value, *, field: str, label: str, limit: int, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ServiceError(f"请填写{label}。", field=field)
-    if len(text) > limit:
-        raise ServiceError(f"{label}不能超过 {limit} 个字。", field=field)
-    return text
-
-
 def _decimal(value, *, field: str, label: str, places: int = 2) -> Decimal:
     if isinstance(value, float):
         value = str(value)
@@ -86,11 +78,6 @@ def _subject_type(value) -> str:
     if value not in SubjectType.values:
         raise ServiceError("请选择考评对象类型。", field="subject_type")
     return value
-
-
-def _check_version(row, version) -> None:
-    if version is not None and int(version) != row.version:
-        raise ConflictError("数据已被他人修改,请刷新后重试。")
 
 
 def _office_units() -> list[Unit]:
@@ -149,7 +136,7 @@ def _component(i: int, data: Mapping, subject_type: str) -> SchemeComponent:
         raise ServiceError(
             f"{where}:“{default_label}”只能使用以下计分规则:{names}。", field="components"
         )
-    label = _text(
+    label = clean_text(
         data.get("label") or default_label, field="components", label=f"{where}名称", limit=60
     )
     most = _decimal(data.get("max_points"), field="components", label=f"{where}分值", places=1)
@@ -211,8 +198,8 @@ def scheme_save(
     if not configures_schemes(actor):
         raise PermissionDeniedError("只有市创文办系统管理员可以制定考评方案。")
     subject_type = _subject_type(subject_type)
-    name = _text(name, field="name", label="方案名称", limit=100, required=True)
-    note = _text(note, field="note", label="说明", limit=2000)
+    name = clean_text(name, field="name", label="方案名称", limit=100, required=True)
+    note = clean_text(note, field="note", label="说明", limit=2000)
     parsed = _components(subject_type, components)
     try:
         with transaction.atomic():
@@ -305,7 +292,7 @@ def _entry(kind, value, note) -> tuple[str, Decimal, str]:
     value = _decimal(value, field="value", label="数值")
     if not Decimal(0) <= value <= 100:
         raise ServiceError("数值应在 0 到 100 之间(百分比)。", field="value")
-    return kind, value, _text(note, field="note", label="来源说明", limit=200)
+    return kind, value, clean_text(note, field="note", label="来源说明", limit=200)
 
 
 def figure_enter(
@@ -407,7 +394,7 @@ def publication_publish(*, period_key, subject_type: str, actor, note: str = "")
         raise PermissionDeniedError("只有市创文办可以发布考评结果。")
     subject_type = _subject_type(subject_type)
     period = periods.parse(period_key)
-    note = _text(note, field="note", label="发布说明", limit=500)
+    note = clean_text(note, field="note", label="发布说明", limit=500)
     now = clock.now()
     if period.end > now:
         raise ServiceError(f"{period.label}尚未结束,不能发布。", field="period")
@@ -490,7 +477,7 @@ def publication_withdraw(*, publication_id, actor, reason: str) -> Publication:
     record under the withdrawn publication, and the period can be published again."""
     if not manages_assessment(actor):
         raise PermissionDeniedError("只有市创文办可以撤回考评结果。")
-    reason = _text(reason, field="reason", label="撤回理由", limit=500, required=True)
+    reason = clean_text(reason, field="reason", label="撤回理由", limit=500, required=True)
     with transaction.atomic():
         publication = (
             Publication.objects.select_for_update().filter(pk=publication_id).order_by("pk").first()
@@ -536,7 +523,7 @@ def _component_of(result: Result, position) -> scoring.ComponentScore:
 def appeal_file(*, result_id, component_position, requested_points, reason: str, actor) -> Appeal:
     """申诉 against the points lost on one component of a published result, asking for
     at most what was lost there (less what earlier appeals already restored)."""
-    reason = _text(reason, field="reason", label="申诉理由", limit=2000, required=True)
+    reason = clean_text(reason, field="reason", label="申诉理由", limit=2000, required=True)
     requested = _decimal(requested_points, field="requested_points", label="申请恢复分值")
     if requested <= 0:
         raise ServiceError("申请恢复分值须大于 0。", field="requested_points")
@@ -616,7 +603,7 @@ def appeal_decide(
         raise PermissionDeniedError("只有市创文办可以审核申诉。")
     if status not in DECIDED_APPEALS:
         raise ServiceError("请选择审核结论。", field="status")
-    note = _text(
+    note = clean_text(
         note,
         field="note",
         label="审核意见",
@@ -633,7 +620,7 @@ def appeal_decide(
         )
         if appeal is None:
             raise ServiceError("申诉不存在。")
-        _check_version(appeal, version)
+        check_version(appeal, version)
         if appeal.status != AppealStatus.PENDING:
             raise ConflictError(f"该申诉已审核({appeal.get_status_display()})。")
         publication = appeal.result.publication

@@ -17,10 +17,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q
 from django.utils import translation
 
-from chuangwen.core import text as core_text
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, require
+from chuangwen.core.validation import clean_text
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.core.xlsx import (
     Column,
@@ -76,13 +76,6 @@ STANDARD_FIELDS = (
 
 
 # -- checks shared by the services and the import ----------------------------------------
-def clean_text(value, *, label: str, field: str, max_length: int, required: bool = True) -> str:
-    # Names and conditions of the catalogue are single lines.
-    return core_text.clean_text(
-        value, label=label, field=field, limit=max_length, required=required, multiline=False
-    )
-
-
 def clean_code(value) -> str:
     # Codes are typed by hand in spreadsheets: tolerate case and stray spaces, nothing else.
     return ("" if value is None else str(value)).strip().upper()
@@ -193,9 +186,11 @@ def category_create(
     require(actor, CONFIGURE)
     code = clean_code(code)
     check_category_code(kind=kind, code=code, parent=parent)
-    name = clean_text(name, label="类别名称", field="name", max_length=60)
+    name = clean_text(
+        name, label="类别名称", field="name", limit=60, required=True, multiline=False
+    )
     description = clean_text(
-        description, label="说明", field="description", max_length=300, required=False
+        description, label="说明", field="description", limit=300, required=False, multiline=False
     )
     radius = check_whole_number(
         duplicate_radius_m,
@@ -242,10 +237,17 @@ def category_update(*, category: Category, actor, **fields) -> Category:
     require(actor, CONFIGURE)
     clean = dict(fields)
     if "name" in clean:
-        clean["name"] = clean_text(clean["name"], label="类别名称", field="name", max_length=60)
+        clean["name"] = clean_text(
+            clean["name"], label="类别名称", field="name", limit=60, required=True, multiline=False
+        )
     if "description" in clean:
         clean["description"] = clean_text(
-            clean["description"], label="说明", field="description", max_length=300, required=False
+            clean["description"],
+            label="说明",
+            field="description",
+            limit=300,
+            required=False,
+            multiline=False,
         )
     if "duplicate_radius_m" in clean:
         clean["duplicate_radius_m"] = check_whole_number(
@@ -303,9 +305,16 @@ def standard_create(
     require(actor, CONFIGURE)
     code = clean_code(code)
     check_standard_code(category=category, code=code)
-    condition = clean_text(condition, label="立案条件", field="condition", max_length=300)
+    condition = clean_text(
+        condition, label="立案条件", field="condition", limit=300, required=True, multiline=False
+    )
     close_condition = clean_text(
-        close_condition, label="结案条件", field="close_condition", max_length=300
+        close_condition,
+        label="结案条件",
+        field="close_condition",
+        limit=300,
+        required=True,
+        multiline=False,
     )
     value = check_time_limit(time_type, time_value)
     unit_kind = check_unit_kind(unit_kind)
@@ -345,11 +354,21 @@ def standard_update(*, standard: CaseStandard, actor, **fields) -> CaseStandard:
         clean = dict(fields)
         if "condition" in clean:
             clean["condition"] = clean_text(
-                clean["condition"], label="立案条件", field="condition", max_length=300
+                clean["condition"],
+                label="立案条件",
+                field="condition",
+                limit=300,
+                required=True,
+                multiline=False,
             )
         if "close_condition" in clean:
             clean["close_condition"] = clean_text(
-                clean["close_condition"], label="结案条件", field="close_condition", max_length=300
+                clean["close_condition"],
+                label="结案条件",
+                field="close_condition",
+                limit=300,
+                required=True,
+                multiline=False,
             )
         if "time_type" in clean or "time_value" in clean:
             time_type = clean.get("time_type", standard.time_type)
@@ -406,7 +425,7 @@ def routing_rule_create(
         raise ServiceError(f"案件类别“{category}”已停用。", field="category")
     if territory is not None and not territory.is_active:
         raise ServiceError(f"属地“{territory.name}”已停用。", field="territory")
-    note = clean_text(note, label="备注", field="note", max_length=200, required=False)
+    note = clean_text(note, label="备注", field="note", limit=200, required=False, multiline=False)
     where = f"{category or '全部类别'} @ {territory.name if territory else '全市'}"
     with transaction.atomic():
         # Two admins adding the same rule at once: the lock on the category (or

@@ -22,7 +22,7 @@ from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import CHANGE, scope_for
-from chuangwen.core.text import clean_text
+from chuangwen.core.validation import clean_text
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import Role, UnitKind
 from chuangwen.org.models import Unit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from chuangwen.core.errors import ServiceError
-from chuangwen.core.text import clean_text
+from chuangwen.core.validation import clean_text
 
 __all__ = ["clean_float", "clean_text"]
 

@@ -23,6 +23,7 @@ from chuangwen.cases.models import Case, CasePhoto
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.validation import check_version, locked_row
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.notifications.services import notify
 from chuangwen.org.models import Membership, Unit
@@ -84,18 +85,6 @@ def _int(value, *, field: str, label: str, low: int, high: int) -> int:
 def _require_planner(actor) -> None:
     if not plans_rounds(actor):
         raise PermissionDeniedError("只有市创文办可以组织测评。")
-
-
-def _locked(queryset, pk, label: str):
-    row = queryset.select_for_update(of=("self",)).filter(pk=pk).order_by("pk").first()
-    if row is None:
-        raise ServiceError(f"{label}不存在。")
-    return row
-
-
-def _check_version(row, version) -> None:
-    if version is not None and int(version) != row.version:
-        raise ConflictError("数据已被他人修改,请刷新后重试。")
 
 
 def _inspectors(ids: Sequence[int]) -> list:
@@ -296,7 +285,7 @@ def round_discard(*, round_id: int, actor) -> None:
     """Drop a round still being planned (筹备中); a started round is kept for the record."""
     _require_planner(actor)
     with transaction.atomic():
-        round_ = _locked(Round.objects.all(), round_id, "测评轮次")
+        round_ = locked_row(Round.objects.all(), round_id, "测评轮次")
         if round_.status != RoundStatus.DRAFT:
             raise ConflictError("测评已开始,不能删除,只能结束。")
         audit(
@@ -312,8 +301,8 @@ def round_start(*, round_id: int, actor, version: int | None = None) -> Round:
     """Open the round: freeze the checklists of its point types and tell the inspectors."""
     _require_planner(actor)
     with transaction.atomic():
-        round_ = _locked(Round.objects.all(), round_id, "测评轮次")
-        _check_version(round_, version)
+        round_ = locked_row(Round.objects.all(), round_id, "测评轮次")
+        check_version(round_, version)
         if round_.status != RoundStatus.DRAFT:
             raise ConflictError(f"测评轮次当前为“{round_.get_status_display()}”,不能开始。")
         type_ids = set(round_.inspections.values_list("point__point_type_id", flat=True))
@@ -431,7 +420,7 @@ def round_rescore(*, round_id: int, actor) -> int:
     """统一核算: recompute every score of the round from its item results."""
     _require_planner(actor)
     with transaction.atomic():
-        round_ = _locked(Round.objects.all(), round_id, "测评轮次")
+        round_ = locked_row(Round.objects.all(), round_id, "测评轮次")
         changed = _rescore(round_)
         audit(
             actor=actor,
@@ -447,8 +436,8 @@ def round_close(*, round_id: int, actor, version: int | None = None) -> Round:
     """End the round; its scores are recomputed from the item results one last time."""
     _require_planner(actor)
     with transaction.atomic():
-        round_ = _locked(Round.objects.all(), round_id, "测评轮次")
-        _check_version(round_, version)
+        round_ = locked_row(Round.objects.all(), round_id, "测评轮次")
+        check_version(round_, version)
         if round_.status != RoundStatus.OPEN:
             raise ConflictError(f"测评轮次当前为“{round_.get_status_display()}”,不能结束。")
         corrected = _rescore(round_)
@@ -473,7 +462,9 @@ def inspection_reassign(*, inspection_id: int, inspector_id: int, actor) -> Insp
     _require_planner(actor)
     (inspector,) = _inspectors([inspector_id])
     with transaction.atomic():
-        inspection = _locked(Inspection.objects.select_related("round"), inspection_id, "测评任务")
+        inspection = locked_row(
+            Inspection.objects.select_related("round"), inspection_id, "测评任务"
+        )
         if inspection.status not in (InspectionStatus.ASSIGNED, InspectionStatus.RETURNED):
             raise ConflictError("该点位已提交结果,不能改派。")
         if inspection.round.status == RoundStatus.CLOSED:
@@ -697,7 +688,7 @@ def inspection_submit(
             if actor is None
             else queryset.filter(pk__in=Inspection.objects.scoped_for(actor).values("pk"))
         )
-        inspection = _locked(visible, inspection_id, "测评任务")
+        inspection = locked_row(visible, inspection_id, "测评任务")
         if not acts_on(actor, inspection):
             raise PermissionDeniedError("该点位不是分配给您的测评任务。")
         if inspection.submission_key == key and inspection.status in (
@@ -791,10 +782,10 @@ def inspection_review(
     _require_planner(actor)
     note = _text(note, field="note", label="审核意见", limit=500, required=not approve)
     with transaction.atomic():
-        inspection = _locked(
+        inspection = locked_row(
             Inspection.objects.select_related("round", "point"), inspection_id, "测评任务"
         )
-        _check_version(inspection, version)
+        check_version(inspection, version)
         if inspection.status != InspectionStatus.SUBMITTED:
             raise ConflictError(f"该点位当前为“{inspection.get_status_display()}”,不能审核。")
         if not approve and inspection.round.status != RoundStatus.OPEN:
@@ -837,7 +828,7 @@ def penalty_record(
     _require_planner(actor)
     note = _text(note, field="note", label="事实说明", limit=500, required=True)
     with transaction.atomic():
-        round_ = _locked(Round.objects.all(), round_id, "测评轮次")
+        round_ = locked_row(Round.objects.all(), round_id, "测评轮次")
         if round_.status == RoundStatus.DRAFT:
             raise ConflictError("测评尚未开始,不能登记负面清单扣分。")
         negative = NegativeItem.objects.filter(
@@ -902,7 +893,7 @@ def reinspection_record(
     else:
         lat = lng = None
     with transaction.atomic():
-        reinspection = _locked(
+        reinspection = locked_row(
             Reinspection.objects.select_related("case"), reinspection_id, "复查任务"
         )
         if actor is not None and not (reinspection.inspector_id == actor.pk or plans_rounds(actor)):

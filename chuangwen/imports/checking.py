@@ -24,7 +24,7 @@ from chuangwen.cases.bulk import BulkRow, taken_tickets
 from chuangwen.cases.duplicates import DuplicateIndex
 from chuangwen.cases.models import Case, CaseStandard, Category
 from chuangwen.core import clock
-from chuangwen.core.text import strip_controls
+from chuangwen.core.validation import strip_controls
 from chuangwen.territory.routing import Chain, get_index
 
 from .choices import EXTRA, TARGET_KEYS

@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 from django.http import HttpResponse
 
-from chuangwen.core.text import strip_controls
+from chuangwen.core.validation import strip_controls
 
 from .choices import CONTENT_TYPES
 

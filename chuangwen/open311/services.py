@@ -17,7 +17,7 @@ from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.locks import hold
 from chuangwen.core.scoping import CONFIGURE, scope_for
-from chuangwen.core.text import strip_controls
+from chuangwen.core.validation import strip_controls
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.org.models import Unit
 

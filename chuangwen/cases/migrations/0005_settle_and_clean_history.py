@@ -9,7 +9,7 @@ from django.db import migrations
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from chuangwen.core.text import strip_controls
+from chuangwen.core.validation import strip_controls
 
 # PostgreSQL cannot store a NUL at all (nor take one in a pattern); SQLite can.
 CONTROLS = {

@@ -4,7 +4,7 @@ import pytest
 
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.privacy import public_coordinate, redact
-from chuangwen.core.text import clean_text, strip_controls
+from chuangwen.core.validation import clean_text, strip_controls
 
 
 @pytest.mark.parametrize(

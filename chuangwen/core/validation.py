@@ -1,6 +1,7 @@
-"""The one cleaner for text that people type or send in.
+"""Checks every service shares: the one text cleaner, the version check of an edited
+row and the row lock that goes with it.
 
-Every intake path (the API, Open311, the portal, imports, staff forms) passes free text
+The one cleaner for text that people type or send in: every intake path (the API, Open311, the portal, imports, staff forms) passes free text
 through ``clean_text``. Control characters never belong in a report: besides being
 invisible, one of them in a description makes every XML document that carries it
 invalid, so a single record could take the public feed down for everyone.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import ServiceError
+from .errors import ConflictError, ServiceError
 
 # C0 controls other than tab and line breaks, DEL, the C1 block, lone surrogates and the
 # two non-characters XML 1.0 forbids.
@@ -46,3 +47,19 @@ def clean_text(
     if len(text) > limit:
         raise ServiceError(f"{label}不能超过 {limit} 个字。", field=field)
     return text
+
+
+def check_version(row, version) -> None:
+    """Refuses an edit made on an older copy of ``row`` than the one stored (its
+    ``version`` field); ``version=None`` means the caller did not say, and passes."""
+    if version is not None and int(version) != row.version:
+        raise ConflictError("数据已被他人修改,请刷新后重试。")
+
+
+def locked_row(queryset, pk, label: str):
+    """The row ``pk`` of ``queryset``, locked for this transaction (its own table only,
+    not the joined ones), or a refusal naming ``label``."""
+    row = queryset.select_for_update(of=("self",)).filter(pk=pk).order_by("pk").first()
+    if row is None:
+        raise ServiceError(f"{label}不存在。")
+    return row
