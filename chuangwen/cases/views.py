@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chuangwen.core.bounds import EARLIEST, LATEST
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import VIEW, scope_for
-from chuangwen.core.web import is_htmx, list_query
+from chuangwen.core.web import is_htmx, json_refusal, list_query
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
@@ -631,9 +631,7 @@ def case_map(request):
 def map_json(request):
     filters = selectors.CaseFilter.from_params(request.GET)
     if filters.invalid:
-        return JsonResponse(
-            {"detail": _filter_error(filters), "field": filters.invalid[0]}, status=400
-        )
+        return json_refusal(_filter_error(filters), status=400, field=filters.invalid[0])
     limit = 5000
     points = selectors.map_points(user=request.user, filters=filters, limit=limit)
     labels = dict(Status.choices)

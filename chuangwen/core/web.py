@@ -1,7 +1,9 @@
-"""Small pieces every app's views share: htmx requests, list addresses, safe redirects."""
+"""Small pieces every app's views share: htmx requests, list addresses, safe redirects
+and the refusals of the JSON endpoints."""
 
 from __future__ import annotations
 
+from django.http import JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -34,3 +36,12 @@ def next_url(request, fallback: str) -> str:
     this site; ``fallback`` otherwise."""
     target = request.POST.get("next") or ""
     return target if is_safe_url(request, target) else fallback
+
+
+def json_refusal(detail, *, status: int, field: str | None = None) -> JsonResponse:
+    """A refusal of a view's JSON endpoint in the API's one error shape: ``detail``, and
+    ``field`` when the refusal concerns one field."""
+    body = {"detail": str(detail)}
+    if field:
+        body["field"] = field
+    return JsonResponse(body, status=status)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from chuangwen.cases.choices import OverdueLevel, Status, SupervisionKind
 from chuangwen.core import clock
+from chuangwen.core.web import json_refusal
 from chuangwen.territory.selectors import city_name, scope_roots
 
 from .. import dashboard
@@ -298,9 +299,9 @@ def dashboard_data(request):
     # A page left open on a wall outlives its session: answer in JSON, not with the
     # login page, so the screen can say so and keep its last figures.
     if not request.user.is_authenticated:
-        return JsonResponse({"detail": _("登录已过期,请重新登录。")}, status=401)
+        return json_refusal(_("登录已过期,请重新登录。"), status=401)
     if not dashboard.may_view(request.user):
-        return JsonResponse({"detail": str(REFUSAL)}, status=403)
+        return json_refusal(REFUSAL, status=403)
     return JsonResponse(payload(request.user))
 
 

@@ -40,3 +40,14 @@ def test_next_goes_only_to_this_site(target, safe):
 def test_an_https_page_does_not_send_back_to_http():
     request = factory.post("/x/", {"next": "http://testserver/a/"}, secure=True)
     assert next_url(request, "/fallback/") == "/fallback/"
+
+
+def test_json_refusals_have_the_apis_shape():
+    import json
+
+    from chuangwen.core.web import json_refusal
+
+    plain = json_refusal("测评任务不存在。", status=404)
+    assert plain.status_code == 404 and json.loads(plain.content) == {"detail": "测评任务不存在。"}
+    named = json_refusal("请选择一张照片。", status=400, field="photo")
+    assert json.loads(named.content) == {"detail": "请选择一张照片。", "field": "photo"}

@@ -179,7 +179,7 @@ def test_a_second_submission_with_a_new_key_is_refused(client, market, insp1):
     assert submit(client, market, payload(market, [photo_id])).status_code == 200
     response = submit(client, market, payload(market, [photo_id], key="key-2"))
     assert response.status_code == 409
-    assert response.json()["error"] == "该点位已待审核,不能重复提交。"
+    assert response.json()["detail"] == "该点位已待审核,不能重复提交。"
     assert Case.objects.count() == 1
 
 
@@ -199,7 +199,7 @@ def test_only_the_assigned_inspector_may_submit(client, market, city, role, unit
     client.force_login(other)
     response = submit(client, market, payload(market))
     assert response.status_code == 403
-    assert response.json() == {"error": "该点位不是分配给您的测评任务。", "field": None}
+    assert response.json() == {"detail": "该点位不是分配给您的测评任务。"}
     market.refresh_from_db()
     assert market.status == InspectionStatus.ASSIGNED
 
@@ -225,7 +225,7 @@ def test_an_inspection_outside_the_scope_answers_404(client, market, city, role,
     client.force_login(city.user(role, unit))
     response = submit(client, market, payload(market))
     assert response.status_code == 404
-    assert response.json() == {"error": "测评任务不存在。", "field": None}
+    assert response.json() == {"detail": "测评任务不存在。"}
     assert client.get(f"/evaluation/field/{market.pk}/").status_code == 404
     assert Inspection.objects.get(pk=market.pk).status == InspectionStatus.ASSIGNED
 
@@ -249,7 +249,7 @@ def test_a_draft_round_is_not_there_for_its_inspectors(client, registry, admin, 
 def test_an_expired_session_answers_401_not_a_login_page(client, market):
     response = submit(client, market, payload(market))
     assert response.status_code == 401
-    assert response.json()["error"] == "登录已过期,请重新登录后再提交。"
+    assert response.json()["detail"] == "登录已过期,请重新登录后再提交。"
     photo = client.post("/evaluation/field/photos/", {"photo": jpeg()})
     assert photo.status_code == 401
     assert CasePhoto.objects.count() == 0
@@ -277,9 +277,9 @@ def test_bad_input_answers_400_with_the_field(client, market, insp1, change, fie
     body = response.json()
     assert body["field"] == field
     if message:
-        assert body["error"] == message
+        assert body["detail"] == message
     else:
-        assert "超出 200 米,请说明原因" in body["error"]
+        assert "超出 200 米,请说明原因" in body["detail"]
     assert Inspection.objects.get(pk=market.pk).status == InspectionStatus.ASSIGNED
     assert Case.objects.count() == 0
 
@@ -300,14 +300,14 @@ def test_missing_items_and_missing_evidence_are_refused(client, market, insp1):
     response = submit(client, market, data)
     assert response.status_code == 400
     assert response.json() == {
-        "error": "检查项“地面无暴露垃圾”不合格,须拍照取证。",
+        "detail": "检查项“地面无暴露垃圾”不合格,须拍照取证。",
         "field": "results",
     }
     data = payload(market, [upload(client)])
     data["results"] = data["results"][:2]
     response = submit(client, market, data)
     assert response.status_code == 400
-    assert response.json()["error"] == "还有 1 项未填写:无占道经营。"
+    assert response.json()["detail"] == "还有 1 项未填写:无占道经营。"
 
 
 @pytest.mark.parametrize("body", ["not json", "[1, 2]", '"text"'])
@@ -317,7 +317,7 @@ def test_a_body_that_is_not_a_json_object_answers_400(client, market, insp1, bod
         f"/evaluation/field/{market.pk}/submit/", data=body, content_type="application/json"
     )
     assert response.status_code == 400
-    assert response.json() == {"error": "提交内容格式不正确。", "field": None}
+    assert response.json() == {"detail": "提交内容格式不正确。"}
 
 
 def test_another_inspectors_photo_cannot_be_used(client, market, insp1, insp2):
@@ -326,7 +326,7 @@ def test_another_inspectors_photo_cannot_be_used(client, market, insp1, insp2):
     client.force_login(insp1)
     response = submit(client, market, payload(market, [theirs]))
     assert response.status_code == 400
-    assert response.json()["error"] == "照片不存在、已被使用或不是您上传的。"
+    assert response.json()["detail"] == "照片不存在、已被使用或不是您上传的。"
 
 
 def test_submit_only_takes_post(client, market, insp1):
@@ -349,7 +349,7 @@ def test_a_file_that_is_not_a_picture_answers_400_with_the_message(client, insp1
     response = client.post("/evaluation/field/photos/", {"photo": fake})
     assert response.status_code == 400
     assert response.json() == {
-        "error": "文件不是支持的图片格式,请上传 JPEG、PNG 或 WEBP 图片。",
+        "detail": "文件不是支持的图片格式,请上传 JPEG、PNG 或 WEBP 图片。",
         "field": "photo",
     }
     assert CasePhoto.objects.count() == 0
@@ -359,7 +359,7 @@ def test_a_photo_request_without_a_file_answers_400(client, insp1, registry):
     client.force_login(insp1)
     response = client.post("/evaluation/field/photos/", {})
     assert response.status_code == 400
-    assert response.json() == {"error": "请选择一张照片。", "field": "photo"}
+    assert response.json() == {"detail": "请选择一张照片。", "field": "photo"}
     assert client.get("/evaluation/field/photos/").status_code == 405
 
 
@@ -369,7 +369,7 @@ def test_a_user_without_any_post_may_not_upload(client, registry):
     client.force_login(UserFactory())
     response = client.post("/evaluation/field/photos/", {"photo": jpeg()})
     assert response.status_code == 403
-    assert response.json()["error"] == "您的账号没有上传照片的权限。"
+    assert response.json()["detail"] == "您的账号没有上传照片的权限。"
 
 
 # -- 我的测评任务 ----------------------------------------------------------------------------

@@ -3,9 +3,10 @@ endpoints the capture page sends through.
 
 The capture page keeps everything in the browser (IndexedDB, evaluation_field.js) and
 sends a finished submission when it can, so the JSON endpoints answer what a retrying
-client needs: 200 with the result, a refusal as ``{"error", "field"}`` with the service's
-status code (the inspector corrects the form), 401 when the session has expired (the
-submission waits for the next login), and 404 for an inspection outside the user's scope.
+client needs: 200 with the result, a refusal in the API's shape (``detail``, and ``field``
+when it names one) with the service's status code (the inspector corrects the form), 401
+when the session has expired (the submission waits for the next login), and 404 for an
+inspection outside the user's scope.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 from chuangwen.cases import services as case_services
 from chuangwen.core.bounds import parse_id
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.web import json_refusal
 from chuangwen.territory.selectors import scope_roots
 
 from .. import selectors, services
@@ -44,16 +46,14 @@ def _json_login_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return JsonResponse(
-                {"error": _("登录已过期,请重新登录后再提交。"), "field": None}, status=401
-            )
+            return json_refusal(_("登录已过期,请重新登录后再提交。"), status=401)
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
 def _refusal(error: ServiceError) -> JsonResponse:
-    return JsonResponse({"error": error.message, "field": error.field}, status=error.status_code)
+    return json_refusal(error.message, status=error.status_code, field=error.field)
 
 
 def _photo_src() -> str:
@@ -270,7 +270,7 @@ def field_inspect(request, pk: int):
 def field_photo(request):
     upload = request.FILES.get("photo")
     if upload is None:
-        return JsonResponse({"error": _("请选择一张照片。"), "field": "photo"}, status=400)
+        return json_refusal(_("请选择一张照片。"), status=400, field="photo")
     try:
         photo = case_services.photo_upload(upload=upload, actor=request.user)
     except ServiceError as error:
@@ -286,22 +286,22 @@ def field_submit(request, pk: int):
     try:
         selectors.inspection_get(user=request.user, inspection_id=pk)
     except Http404:
-        return JsonResponse({"error": _("测评任务不存在。"), "field": None}, status=404)
+        return json_refusal(_("测评任务不存在。"), status=404)
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict):
-        return JsonResponse({"error": _("提交内容格式不正确。"), "field": None}, status=400)
+        return json_refusal(_("提交内容格式不正确。"), status=400)
     results = data.get("results")
     checkin = data.get("checkin")
     note = data.get("note") or ""
     if not isinstance(results, list):
-        return JsonResponse({"error": _("检查结果格式不正确。"), "field": "results"}, status=400)
+        return json_refusal(_("检查结果格式不正确。"), status=400, field="results")
     if checkin is not None and not isinstance(checkin, dict):
-        return JsonResponse({"error": _("签到信息格式不正确。"), "field": "checkin"}, status=400)
+        return json_refusal(_("签到信息格式不正确。"), status=400, field="checkin")
     if not isinstance(note, str):
-        return JsonResponse({"error": _("总体说明格式不正确。"), "field": "note"}, status=400)
+        return json_refusal(_("总体说明格式不正确。"), status=400, field="note")
     try:
         inspection = services.inspection_submit(
             inspection_id=pk,

@@ -169,8 +169,8 @@
         try { data = JSON.parse(text); } catch (e) { data = null; }
         if (response.ok && data) { return { kind: "ok", data: data }; }
         if (response.status === 401) { return { kind: "retry", reason: "login" }; }
-        if (response.status >= 400 && response.status < 500 && data && data.error) {
-          return { kind: "refused", status: response.status, message: data.error, field: data.field || "" };
+        if (response.status >= 400 && response.status < 500 && data && data.detail) {
+          return { kind: "refused", status: response.status, message: data.detail, field: data.field || "" };
         }
         return { kind: "retry", reason: response.status >= 500 ? "server" : "unexpected" };
       });
