@@ -76,6 +76,23 @@ STANDARD_FIELDS = (
 
 
 # -- checks shared by the services and the import ----------------------------------------
+# The catalogue's free text, all single lines: field → (label, most characters, required).
+TEXT_FIELDS = {
+    "name": ("类别名称", 60, True),
+    "description": ("说明", 300, False),
+    "condition": ("立案条件", 300, True),
+    "close_condition": ("结案条件", 300, True),
+    "note": ("备注", 200, False),
+}
+
+
+def _clean_line(field: str, value) -> str:
+    label, limit, required = TEXT_FIELDS[field]
+    return clean_text(
+        value, field=field, label=label, limit=limit, required=required, multiline=False
+    )
+
+
 def clean_code(value) -> str:
     # Codes are typed by hand in spreadsheets: tolerate case and stray spaces, nothing else.
     return ("" if value is None else str(value)).strip().upper()
@@ -186,12 +203,8 @@ def category_create(
     require(actor, CONFIGURE)
     code = clean_code(code)
     check_category_code(kind=kind, code=code, parent=parent)
-    name = clean_text(
-        name, label="类别名称", field="name", limit=60, required=True, multiline=False
-    )
-    description = clean_text(
-        description, label="说明", field="description", limit=300, required=False, multiline=False
-    )
+    name = _clean_line("name", name)
+    description = _clean_line("description", description)
     radius = check_whole_number(
         duplicate_radius_m,
         label="重复判定半径",
@@ -237,18 +250,9 @@ def category_update(*, category: Category, actor, **fields) -> Category:
     require(actor, CONFIGURE)
     clean = dict(fields)
     if "name" in clean:
-        clean["name"] = clean_text(
-            clean["name"], label="类别名称", field="name", limit=60, required=True, multiline=False
-        )
+        clean["name"] = _clean_line("name", clean["name"])
     if "description" in clean:
-        clean["description"] = clean_text(
-            clean["description"],
-            label="说明",
-            field="description",
-            limit=300,
-            required=False,
-            multiline=False,
-        )
+        clean["description"] = _clean_line("description", clean["description"])
     if "duplicate_radius_m" in clean:
         clean["duplicate_radius_m"] = check_whole_number(
             clean["duplicate_radius_m"],
@@ -305,17 +309,8 @@ def standard_create(
     require(actor, CONFIGURE)
     code = clean_code(code)
     check_standard_code(category=category, code=code)
-    condition = clean_text(
-        condition, label="立案条件", field="condition", limit=300, required=True, multiline=False
-    )
-    close_condition = clean_text(
-        close_condition,
-        label="结案条件",
-        field="close_condition",
-        limit=300,
-        required=True,
-        multiline=False,
-    )
+    condition = _clean_line("condition", condition)
+    close_condition = _clean_line("close_condition", close_condition)
     value = check_time_limit(time_type, time_value)
     unit_kind = check_unit_kind(unit_kind)
     position = check_whole_number(position, label="排序", field="position", low=0, high=9999)
@@ -353,23 +348,9 @@ def standard_update(*, standard: CaseStandard, actor, **fields) -> CaseStandard:
         standard = CaseStandard.objects.select_for_update().get(pk=standard.pk)
         clean = dict(fields)
         if "condition" in clean:
-            clean["condition"] = clean_text(
-                clean["condition"],
-                label="立案条件",
-                field="condition",
-                limit=300,
-                required=True,
-                multiline=False,
-            )
+            clean["condition"] = _clean_line("condition", clean["condition"])
         if "close_condition" in clean:
-            clean["close_condition"] = clean_text(
-                clean["close_condition"],
-                label="结案条件",
-                field="close_condition",
-                limit=300,
-                required=True,
-                multiline=False,
-            )
+            clean["close_condition"] = _clean_line("close_condition", clean["close_condition"])
         if "time_type" in clean or "time_value" in clean:
             time_type = clean.get("time_type", standard.time_type)
             clean["time_value"] = check_time_limit(
@@ -425,7 +406,7 @@ def routing_rule_create(
         raise ServiceError(f"案件类别“{category}”已停用。", field="category")
     if territory is not None and not territory.is_active:
         raise ServiceError(f"属地“{territory.name}”已停用。", field="territory")
-    note = clean_text(note, label="备注", field="note", limit=200, required=False, multiline=False)
+    note = _clean_line("note", note)
     where = f"{category or '全部类别'} @ {territory.name if territory else '全市'}"
     with transaction.atomic():
         # Two admins adding the same rule at once: the lock on the category (or
