@@ -40,7 +40,7 @@ class World:
 
 
 def _jpeg():
-    from chuangwen.participation.tests.conftest import jpeg
+    from chuangwen.testing.images import jpeg
 
     return jpeg()
 

@@ -10,8 +10,8 @@ from django.db import connection
 
 from chuangwen.cases.models import Case
 from chuangwen.org.choices import Role
-from chuangwen.participation.tests.conftest import jpeg
 from chuangwen.testing.cases import MAOJIAN
+from chuangwen.testing.images import jpeg
 
 pytestmark = pytest.mark.django_db
 

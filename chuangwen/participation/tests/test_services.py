@@ -18,8 +18,9 @@ from chuangwen.participation.demo import seed_public_groups
 from chuangwen.participation.models import PublicGroup
 from chuangwen.testing.cases import MAOJIAN, at
 from chuangwen.testing.city import ROLE_HOMES
+from chuangwen.testing.images import jpeg
 
-from .conftest import NAME, PHONE, jpeg
+from .conftest import NAME, PHONE
 
 pytestmark = pytest.mark.django_db
 

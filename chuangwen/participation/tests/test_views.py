@@ -14,8 +14,9 @@ from chuangwen.core.privacy import mask_phone
 from chuangwen.participation import selectors, services
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN
 from chuangwen.testing.cases import close_case as close
+from chuangwen.testing.images import jpeg
 
-from .conftest import NAME, PHONE, jpeg
+from .conftest import NAME, PHONE
 
 pytestmark = pytest.mark.django_db
 
