@@ -399,7 +399,14 @@ def get_case(request, case_id: Id):
 
 @router.post("/{int:case_id}/transitions", response=dict[str, Any], summary="流转操作")
 def transition(request, case_id: Id, payload: TransitionIn):
-    selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the caller's scope
+    try:
+        selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the scope
+    except Http404:
+        if selectors.case_taken_from_caller(
+            user=request.auth, case_id=case_id, version=payload.version
+        ):
+            raise ConflictError("案件已被他人处理,请刷新后重试。") from None
+        raise
     try:
         services.case_transition(
             case_id=case_id,

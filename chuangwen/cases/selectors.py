@@ -15,6 +15,7 @@ from chuangwen.core.bounds import parse_id
 from chuangwen.core.privacy import mask_name, mask_phone, public_coordinate, redact
 from chuangwen.core.scoping import CHANGE, VIEW, scope_for
 from chuangwen.core.workcalendar import get_calendar
+from chuangwen.org.models import Membership
 from chuangwen.org.selectors import fallback_units
 from chuangwen.territory.models import TerritoryNode
 
@@ -234,6 +235,18 @@ def case_for_existing_ticket(*, source: str, external_id: str) -> Case | None:
 def inbox_counts(*, user) -> dict[str, int]:
     qs = case_queryset(user)
     return qs.aggregate(**{box: Count("pk", filter=inbox_q(user, box)) for box in INBOXES})
+
+
+def case_taken_from_caller(*, user, case_id: int, version: int | None) -> bool:
+    """A case out of the caller's sight that their unit worked on and that changed since
+    the version they cite: a step taken meanwhile (a colleague's 退回) moved it away. For
+    them that is a conflict, not a wrong id; nobody else learns the case exists."""
+    if version is None:
+        return False
+    units = Membership.objects.filter(user=user, is_active=True).values("unit_id")
+    return Case.objects.filter(
+        pk=case_id, version__gt=version, events__actor_unit_id__in=units
+    ).exists()
 
 
 def case_get(*, user, case_id: int, with_geometry: bool = False) -> Case:

@@ -303,8 +303,15 @@ def test_a_step_that_takes_the_case_away_still_answers_what_it_became(client, pe
     assert (
         client.get(f"/api/v1/cases/{case['id']}", **token_for(people["water"])).status_code == 404
     )
-    # The second handler, who read the case before, is told it moved on.
+    # The second handler, who read the case before, is told it moved on: for them the case
+    # changed under their hands (409), as after any other step taken meanwhile.
     again = post(
         client, url, {"action": "sign", "version": case["version"]}, token_for(people["water2"])
     )
-    assert again.status_code == 404  # out of sight by now: the API finds nothing to act on
+    assert again.status_code == 409 and "已被他人处理" in again.json()["detail"]
+    # Without a version, or for a unit that never worked on it, the case is not there.
+    assert post(client, url, {"action": "sign"}, token_for(people["water2"])).status_code == 404
+    stranger = post(
+        client, url, {"action": "sign", "version": case["version"]}, token_for(people["dept"])
+    )
+    assert stranger.status_code == 404
