@@ -5,11 +5,11 @@ from playwright.sync_api import expect
 
 from chuangwen.cases import services
 from chuangwen.cases.models import Case
-from chuangwen.org.choices import Role
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, build_catalogue
 from chuangwen.testing.city import build_mini_city
 from chuangwen.testing.factories import TEST_PASSWORD
 from chuangwen.testing.images import jpeg_for_browser as jpeg
+from chuangwen.testing.people import city_people
 
 from .conftest import shot
 
@@ -20,13 +20,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def town(transactional_db):
     city = build_mini_city()
     build_catalogue(city)
-    city.people = {
-        "collector": city.user(
-            Role.COLLECTOR, "420302001", username="wangge", full_name="王小明", phone="13812341234"
-        ),
-        "operator": city.user(Role.CITY_OPERATOR, "city", username="paiqian", full_name="李受理"),
-        "handler": city.user(Role.UNIT_HANDLER, "dept", username="zhifa", full_name="张执法"),
-    }
+    city.people = city_people(
+        city,
+        "collector",
+        "operator",
+        "handler",
+        collector={"username": "wangge", "full_name": "王小明", "phone": "13812341234"},
+        operator={"username": "paiqian", "full_name": "李受理"},
+        handler={"username": "zhifa", "full_name": "张执法"},
+    )
     return city
 
 

@@ -8,11 +8,11 @@ from playwright.sync_api import expect
 
 from chuangwen.cases import services
 from chuangwen.cases.models import Case
-from chuangwen.org.choices import Role
 from chuangwen.participation.demo import seed_public_groups
 from chuangwen.testing.cases import MAOJIAN, build_catalogue, close_case
 from chuangwen.testing.city import build_mini_city
 from chuangwen.testing.images import jpeg_for_browser as jpeg
+from chuangwen.testing.people import city_people
 
 from .conftest import shot
 
@@ -24,11 +24,15 @@ def town(transactional_db):
     city = build_mini_city()
     build_catalogue(city)
     seed_public_groups()
-    city.people = {
-        "operator": city.user(Role.CITY_OPERATOR, "city", username="paiqian"),
-        "water": city.user(Role.UNIT_HANDLER, "water", username="shuiwu"),
-        "collector": city.user(Role.COLLECTOR, "420302001", username="wangge"),
-    }
+    city.people = city_people(
+        city,
+        "operator",
+        "water",
+        "collector",
+        operator={"username": "paiqian"},
+        water={"username": "shuiwu"},
+        collector={"username": "wangge"},
+    )
     return city
 
 

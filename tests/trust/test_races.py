@@ -12,8 +12,8 @@ from django.db import connection, connections
 
 from chuangwen.cases import services
 from chuangwen.cases.models import Case, CaseEvent
-from chuangwen.org.choices import Role
 from chuangwen.testing.cases import MAOJIAN, after_photo
+from chuangwen.testing.people import city_people
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,13 +35,7 @@ def _postgresql_only():
 
 @pytest.fixture
 def cast(city, catalogue, token_for):
-    people = {
-        "operator": city.user(Role.CITY_OPERATOR, "city"),
-        "admin": city.user(Role.CITY_ADMIN, "city"),
-        "collector": city.user(Role.COLLECTOR, "420302001"),
-        "water": city.user(Role.UNIT_HANDLER, "water"),
-        "water2": city.user(Role.UNIT_HANDLER, "water"),
-    }
+    people = city_people(city, "operator", "admin", "collector", "water", "water2")
     tokens = {name: token_for(user) for name, user in people.items()}
     return people, tokens
 

@@ -11,22 +11,22 @@ from chuangwen.org.choices import OWN_REPORTS_ONLY_ROLES, Role
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN, at
 from chuangwen.testing.city import CITYWIDE_ROLES, ROLE_HOMES
 from chuangwen.testing.images import jpeg
+from chuangwen.testing.people import people_fixture
 
 STALE = "案件已被他人处理,请刷新后重试。"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(city, catalogue):
-    return {
-        "operator": city.user(Role.CITY_OPERATOR, "city", full_name="创文办受理员"),
-        "leader": city.user(Role.LEADER, "city"),
-        "street": city.user(Role.STREET_OPERATOR, "420302001"),
-        "handler": city.user(Role.UNIT_HANDLER, "dept", full_name="执法队员"),
-        "collector": city.user(
-            Role.COLLECTOR, "420302001", full_name="王小明", phone="13812341234"
-        ),
-    }
+people = people_fixture(
+    "operator",
+    "leader",
+    "street",
+    "handler",
+    "collector",
+    operator={"full_name": "创文办受理员"},
+    handler={"full_name": "执法队员"},
+    collector={"full_name": "王小明", "phone": "13812341234"},
+)
 
 
 def report(actor, category="E0502", where=MAOJIAN, **kwargs):

@@ -31,6 +31,7 @@ from chuangwen.evaluation.models import (
 )
 from chuangwen.org.choices import Role
 from chuangwen.testing.images import jpeg
+from chuangwen.testing.people import ROSTER, people_fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +49,15 @@ MARKET_ZHANGWAN = "MARKET-420303001001"  # in 张湾区
 
 
 # -- fixtures and helpers --------------------------------------------------------------------
-@pytest.fixture
-def people(city, registry):
-    return {
-        "planner": city.user(Role.CITY_OPERATOR, "city", full_name="创文办派遣员"),
-        "street": city.user(Role.STREET_OPERATOR, "420302001", full_name="武当路街道管理员"),
-        "observer": city.user(Role.OBSERVER, "420302001", full_name="文明观察员丙"),
-    }
+people = people_fixture(
+    "planner",
+    "street",
+    "observer",
+    needs=("registry",),
+    planner=ROSTER["operator"].but(full_name="创文办派遣员"),
+    street={"full_name": "武当路街道管理员"},
+    observer={"full_name": "文明观察员丙"},
+)
 
 
 @pytest.fixture

@@ -1,17 +1,9 @@
 import pytest
 
 from chuangwen.core.outbox import deliver_pending, discover
-from chuangwen.org.choices import Role
+from chuangwen.testing.people import people_fixture
 
-
-@pytest.fixture
-def people(city, catalogue):
-    return {
-        "operator": city.user(Role.CITY_OPERATOR, "city"),
-        "admin": city.user(Role.CITY_ADMIN, "city"),
-        "district": city.user(Role.DISTRICT_OPERATOR, "420302"),
-        "zhangwan": city.user(Role.DISTRICT_OPERATOR, "420303"),
-    }
+people = people_fixture("operator", "admin", "district", "zhangwan")
 
 
 @pytest.fixture

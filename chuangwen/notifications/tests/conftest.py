@@ -6,15 +6,14 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from chuangwen.org.choices import Role, UnitKind
-from chuangwen.org.models import Membership
-from chuangwen.org.services import membership_grant, membership_revoke, unit_create
-from chuangwen.testing.factories import UserFactory
+from chuangwen.org.services import unit_create
+from chuangwen.testing.people import Member, build_people
 
 WECOM_OK = (200, {"errcode": 0, "errmsg": "ok"})
 
@@ -96,16 +95,20 @@ def people(db):
     """Unit A: alice, bob, an inactive account and a revoked member. Unit B: carol."""
     a = unit_create(name="市园林局", kind=UnitKind.MUNICIPAL_DEPARTMENT, territory=None, actor=None)
     b = unit_create(name="市水务局", kind=UnitKind.MUNICIPAL_DEPARTMENT, territory=None, actor=None)
-    users = {
-        "alice": UserFactory(email="alice@example.cn", phone="13812341234"),
-        "bob": UserFactory(email="bob@example.cn", phone="13900001111"),
-        "gone": UserFactory(email="gone@example.cn", phone="13700002222", is_active=False),
-        "revoked": UserFactory(email="revoked@example.cn", phone="13600003333"),
-        "carol": UserFactory(email="carol@example.cn", phone="13500004444"),
-        "dave": UserFactory(email="", phone=""),
-    }
-    for key in ("alice", "bob", "gone", "revoked"):
-        membership_grant(user=users[key], unit=a, role=Role.UNIT_HANDLER, actor=None)
-    membership_grant(user=users["carol"], unit=b, role=Role.UNIT_HANDLER, actor=None)
-    membership_revoke(membership=Membership.objects.get(user=users["revoked"], unit=a), actor=None)
+    in_a = Member(Role.UNIT_HANDLER, "a")
+    users = build_people(
+        {"a": a, "b": b},
+        {
+            "alice": in_a.but(email="alice@example.cn", phone="13812341234"),
+            "bob": in_a.but(email="bob@example.cn", phone="13900001111"),
+            "gone": in_a.but(email="gone@example.cn", phone="13700002222", is_active=False),
+            "revoked": replace(in_a, revoked=True).but(
+                email="revoked@example.cn", phone="13600003333"
+            ),
+            "carol": Member(Role.UNIT_HANDLER, "b").but(
+                email="carol@example.cn", phone="13500004444"
+            ),
+            "dave": Member().but(email="", phone=""),
+        },
+    )
     return People(units={"a": a, "b": b}, users=users)

@@ -1,17 +1,7 @@
-import pytest
-
-from chuangwen.org.choices import Role
+from chuangwen.testing.people import people_fixture
 
 # Who reports in these tests: every public page is checked not to show either.
 NAME = "欧阳春花"
 PHONE = "13912345678"
 
-
-@pytest.fixture
-def people(city, catalogue):
-    return {
-        "operator": city.user(Role.CITY_OPERATOR, "city"),
-        "admin": city.user(Role.CITY_ADMIN, "city"),
-        "collector": city.user(Role.COLLECTOR, "420302001"),
-        "water": city.user(Role.UNIT_HANDLER, "water"),
-    }
+people = people_fixture("operator", "admin", "collector", "water")
