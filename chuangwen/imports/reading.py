@@ -1,8 +1,8 @@
 """Reading a work-order list whose columns are not known in advance.
 
 The shared spreadsheet reader (``core.xlsx``) opens the file (XLSX, CSV in UTF-8 or
-GBK); here the header row is found, whatever it says, and each data row comes back with
-its spreadsheet row number. The columns are tied to fields later, by the job's mapping.
+GBK) and numbers its non-blank rows as Excel does; here the header row is found,
+whatever it says. The columns are tied to fields later, by the job's mapping.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from itertools import chain, islice
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from chuangwen.core import xlsx
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.xlsx import at_most, numbered_sheets
 
 from .choices import EXTRA, TARGETS
 
@@ -46,15 +46,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return " ".join(str(value).split())
-
-
-def _sheets(data: bytes, name: str):
-    try:
-        yield from xlsx._sheets(data, name)
-    except ServiceError:
-        raise
-    except Exception as exc:  # a damaged part inside an .xlsx shows up only while reading
-        raise ServiceError(xlsx.UNREADABLE, field="file") from exc
 
 
 def _header(rows: Iterator[tuple[int, Sequence[object]]]):
@@ -87,12 +78,6 @@ def _unique_headers(cells: Sequence[object]) -> list[str]:
     return headers
 
 
-def _numbered(sheet) -> Iterator[tuple[int, Sequence[object]]]:
-    for number, cells in enumerate(sheet, start=1):
-        if any(cell_text(c) for c in cells):
-            yield number, cells
-
-
 def check_size(size: int) -> None:
     if size > settings.IMPORT_MAX_BYTES:
         raise ServiceError(
@@ -117,9 +102,9 @@ def _head(data: bytes) -> bytes:
 def read_headers(data: bytes, name: str) -> tuple[int, list[str]]:
     """(header row number, header names) of the first sheet that has data."""
     check_size(len(data))
-    with closing(_sheets(_head(data), name)) as sheets:
-        for sheet in sheets:
-            found = _header(_numbered(sheet))
+    with closing(numbered_sheets(_head(data), name)) as sheets:
+        for numbered in sheets:
+            found = _header(numbered)
             if found is not None and found[1]:
                 return found[0], found[1]
     raise ServiceError(_("文件中没有表头和数据。"), field="file")
@@ -128,21 +113,16 @@ def read_headers(data: bytes, name: str) -> tuple[int, list[str]]:
 def read_rows(data: bytes, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and every data row (row number, cell texts) of the list."""
     check_size(len(data))
-    limit = settings.IMPORT_MAX_ROWS
-    with closing(_sheets(data, name)) as sheets:
-        for sheet in sheets:
-            found = _header(_numbered(sheet))
+    with closing(numbered_sheets(data, name)) as sheets:
+        for numbered in sheets:
+            found = _header(numbered)
             if found is None or not found[1]:
                 continue
             _header_row, headers, data_rows = found
-            rows = []
-            for number, cells in data_rows:
-                if len(rows) >= limit:
-                    raise ServiceError(
-                        _("数据超过 %(n)s 行,请拆分后导入。") % {"n": limit}, field="file"
-                    )
-                rows.append((number, [cell_text(c) for c in cells]))
-            return headers, rows
+            return headers, [
+                (number, [cell_text(c) for c in cells])
+                for number, cells in at_most(data_rows, settings.IMPORT_MAX_ROWS)
+            ]
     raise ServiceError(_("文件中没有表头和数据。"), field="file")
 
 

@@ -1,0 +1,75 @@
+"""Spreadsheet import and export shared by every part of the product: reading an upload
+(:mod:`.reading`), the cell parsers (:mod:`.parsers`), the one way an import checks and
+saves its rows (:mod:`.importing`) and writing workbooks (:mod:`.writing`)."""
+
+from .importing import (
+    BadRow,
+    Batch,
+    Check,
+    ImportReport,
+    apply_rows,
+    commit_rows,
+    each_row,
+    import_rows,
+    unique,
+)
+from .parsers import parse_choice, parse_date, parse_decimal, parse_int, parse_text
+from .reading import (
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    UNREADABLE,
+    Column,
+    Row,
+    at_most,
+    check_archive,
+    flag_duplicates,
+    numbered_sheets,
+    read_rows,
+    upload_name,
+)
+from .writing import (
+    XLSX_CONTENT_TYPE,
+    Sheet,
+    content_disposition,
+    display_width,
+    error_report_xlsx,
+    number_cell,
+    write_workbook,
+    xlsx_response,
+)
+
+__all__ = [
+    "MAX_ROWS",
+    "MAX_UPLOAD_BYTES",
+    "UNREADABLE",
+    "XLSX_CONTENT_TYPE",
+    "BadRow",
+    "Batch",
+    "Check",
+    "Column",
+    "ImportReport",
+    "Row",
+    "Sheet",
+    "apply_rows",
+    "at_most",
+    "check_archive",
+    "commit_rows",
+    "content_disposition",
+    "display_width",
+    "each_row",
+    "error_report_xlsx",
+    "flag_duplicates",
+    "import_rows",
+    "number_cell",
+    "numbered_sheets",
+    "parse_choice",
+    "parse_date",
+    "parse_decimal",
+    "parse_int",
+    "parse_text",
+    "read_rows",
+    "unique",
+    "upload_name",
+    "write_workbook",
+    "xlsx_response",
+]
