@@ -11,16 +11,15 @@ from .errors import ConflictError, ServiceError
 from .models import CalendarDay, OutboxMessage, OutboxStatus
 from .scoping import CONFIGURE, require
 from .xlsx import (
+    Batch,
     Column,
     ImportReport,
-    Row,
     Sheet,
-    apply_rows,
-    flag_duplicates,
+    import_rows,
     parse_choice,
     parse_date,
     parse_text,
-    read_rows,
+    unique,
     write_workbook,
 )
 
@@ -115,14 +114,11 @@ def calendar_schedule_import(*, upload, actor, skip_bad_rows: bool = False) -> I
     left alone. One transaction and one audit row for the whole file.
     """
     require(actor, CONFIGURE)
-    rows = read_rows(upload, columns=SCHEDULE_COLUMNS)
-    flag_duplicates(rows, key="day", header="日期")
-    skipped = [row.number for row in rows if not row.ok]
 
-    def save(good: list[Row]) -> tuple[int, int]:
+    def save(batch: Batch) -> tuple[int, int]:
         created = updated = 0
         changes = []
-        for row in sorted(good, key=lambda r: r.values["day"]):
+        for row in sorted(batch.rows, key=lambda r: r.values["day"]):
             values = row.values
             official = values["official"]
             day, before = _day_write(
@@ -142,26 +138,32 @@ def calendar_schedule_import(*, upload, actor, skip_bad_rows: bool = False) -> I
                     "after": {"is_workday": day.is_workday, "name": day.name},
                 }
             )
-        years = sorted({row.values["day"].year for row in good})
+        years = sorted({row.values["day"].year for row in batch.rows})
         audit(
             actor=actor,
             action="core.calendar_schedule_import",
             object_type=CalendarDay._meta.label_lower,
             object_id=",".join(map(str, years)),
-            summary=f"导入{'、'.join(map(str, years))}年放假安排 {len(good)} 天"
+            summary=f"导入{'、'.join(map(str, years))}年放假安排 {len(batch.rows)} 天"
             f"(新增 {created},更新 {updated})",
             data={
-                "file": str(getattr(upload, "name", "") or ""),
+                "file": batch.file,
                 "created": created,
                 "updated": updated,
-                "skipped_rows": skipped,
+                "skipped_rows": batch.skipped,
                 "changes": changes,
             },
         )
         _calendar_changed()
         return created, updated
 
-    return apply_rows(rows, skip_bad_rows=skip_bad_rows, save=save)
+    return import_rows(
+        upload,
+        columns=SCHEDULE_COLUMNS,
+        checks=[unique("day", "日期")],
+        save=save,
+        skip_bad_rows=skip_bad_rows,
+    )
 
 
 def _day_type(day: CalendarDay) -> str:

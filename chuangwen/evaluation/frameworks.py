@@ -19,24 +19,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, ProtectedError
 
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, ServiceError
 from chuangwen.core.scoping import CONFIGURE, require
 from chuangwen.core.xlsx import (
-    BadRow,
+    Batch,
     Column,
     ImportReport,
     Row,
     Sheet,
-    apply_rows,
+    commit_rows,
     flag_duplicates,
     number_cell,
     parse_choice,
     parse_text,
     read_rows,
+    upload_name,
     write_workbook,
 )
 
@@ -249,15 +250,6 @@ def _name_sheet(rows: list[Row], sheet: str) -> None:
         row.errors[:] = [f"“{sheet}”表{message}" for message in row.errors]
 
 
-def _not_applied(rows: list[Row], *, skip_bad_rows: bool) -> ImportReport:
-    return ImportReport(
-        total=len(rows),
-        ok=sum(1 for r in rows if r.ok),
-        bad_rows=[BadRow(r.number, tuple(r.errors)) for r in rows if not r.ok],
-        skip_bad_rows=skip_bad_rows,
-    )
-
-
 def _create_entries(framework: Framework, rows: list[Row]) -> dict[str, FrameworkEntry]:
     """One insert per level, parents first, so each child can point at its parent's id."""
     made: dict[str, FrameworkEntry] = {}
@@ -315,10 +307,10 @@ def framework_import(
     rows = entry_rows + negative_rows
     if not any(r.ok for r in entry_rows):
         # Without one good entry there is no edition to save the negative list under.
-        return _not_applied(rows, skip_bad_rows=skip_bad_rows)
-    file_name = str(getattr(upload, "name", "") or "")
+        return ImportReport.checked(rows, skip_bad_rows=skip_bad_rows)
 
-    def save(good: list[Row]) -> tuple[int, int]:
+    def save(batch: Batch) -> tuple[int, int]:
+        good = batch.rows
         existing = (
             Framework.objects.select_for_update().filter(kind=kind, cycle_start=start).first()
         )
@@ -370,7 +362,6 @@ def framework_import(
                 relinked += len(item_ids)
             else:
                 unlinked += len(item_ids)
-        skipped = [r.number for r in rows if not r.ok]
         levels = defaultdict(int)
         for entry in entries.values():
             levels[entry.level] += 1
@@ -380,27 +371,29 @@ def framework_import(
             obj=framework,
             summary=(
                 f"{'替换' if existing else '导入'}测评体系 {framework}:"
-                f"条目 {len(entries)} 条,负面清单 {len(negatives)} 条"
-                + (f",跳过错误行 {len(skipped)} 行" if skipped else "")
+                f"条目 {len(entries)} 条,负面清单 {len(negatives)} 条" + batch.skipped_note
             ),
             data={
-                "file": file_name,
+                "file": batch.file,
                 "replaced": existing is not None,
                 "entries": dict(levels),
                 "negatives": len(negatives),
                 "checklist_relinked": relinked,
                 "checklist_unlinked": unlinked,
-                "skipped_rows": skipped,
+                "skipped_rows": batch.skipped,
             },
         )
         return len(entries) + len(negatives), 0
 
-    try:
-        return apply_rows(rows, skip_bad_rows=skip_bad_rows, save=save)
-    except IntegrityError:
-        raise ConflictError(
+    return commit_rows(
+        rows,
+        file=upload_name(upload),
+        save=save,
+        skip_bad_rows=skip_bad_rows,
+        conflict=ConflictError(
             "另一位管理员刚刚导入了同一类型和周期的版本,请刷新后重试。", field="cycle_start"
-        ) from None
+        ),
+    )
 
 
 NOTES = (
