@@ -3,7 +3,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from chuangwen.core.admin import AuditedAdmin
 from chuangwen.core.errors import ServiceError
-from chuangwen.org.admin import MembershipFormSet, MembershipInline
 
 from .models import ApiToken, User
 from .services import api_token_revoke
@@ -31,13 +30,22 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             },
         ),
     )
-    inlines = (MembershipInline,)
+    # Apps above accounts add their rows of a user here (org: the memberships).
+    inlines = ()
 
     def save_formset(self, request, form, formset, change):
-        if isinstance(formset, MembershipFormSet):
-            formset.save_through_services()
+        # An inline whose rows are written by its app's services saves through them.
+        save_through_services = getattr(formset, "save_through_services", None)
+        if save_through_services is not None:
+            save_through_services()
         else:
             super().save_formset(request, form, formset, change)
+
+
+def register_user_inline(inline) -> None:
+    """Show ``inline`` on each user's page (called by the admin module of its app)."""
+    if inline not in UserAdmin.inlines:
+        UserAdmin.inlines = (*UserAdmin.inlines, inline)
 
 
 @admin.register(ApiToken)

@@ -49,7 +49,6 @@ from chuangwen.cases.choices import (
 )
 from chuangwen.cases.models import Case, CaseEvent, Supervision
 from chuangwen.core import clock
-from chuangwen.core.navigation import DASHBOARD_ROLES
 from chuangwen.core.scoping import VIEW, path_q, scope_for
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.territory.choices import LEVEL_ORDER, Level
@@ -80,13 +79,6 @@ LEVEL_BELOW = {
 }
 # Counts that add up across territories; the rates are derived again from the sums.
 SUMMED = ("reported", "registered", "due", "closed", "on_time", "deferred", "rework", "sent_back")
-
-
-def may_view(user) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    scope = scope_for(user)
-    return scope.superuser or bool(scope.roles & DASHBOARD_ROLES)
 
 
 def refresh_seconds() -> int:

@@ -19,6 +19,45 @@ UNIT_APPEAL_ROLES = frozenset(
 )
 
 
+# Who reads assessment results (考评): the office scores and publishes, territories and
+# units see their rank and appeal.
+ASSESSMENT_ROLES = frozenset(
+    {
+        Role.CITY_ADMIN,
+        Role.CITY_OPERATOR,
+        Role.LEADER,
+        Role.DISTRICT_OPERATOR,
+        Role.STREET_OPERATOR,
+        Role.COMMUNITY_OPERATOR,
+        Role.UNIT_HANDLER,
+    }
+)
+# Who opens the leaders' dashboard: the office, the leaders, district and street offices.
+DASHBOARD_ROLES = frozenset(
+    {
+        Role.CITY_ADMIN,
+        Role.CITY_OPERATOR,
+        Role.LEADER,
+        Role.DISTRICT_OPERATOR,
+        Role.STREET_OPERATOR,
+    }
+)
+
+
+def reads_results(user) -> bool:
+    """Whether ``user`` reads the rankings, results and appeals (考评)."""
+    scope = scope_for(user)
+    return scope.superuser or bool(scope.roles & ASSESSMENT_ROLES)
+
+
+def may_open_dashboard(user) -> bool:
+    """The leaders' dashboard (领导驾驶舱), its page, big screen, data and menu entry."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    scope = scope_for(user)
+    return scope.superuser or bool(scope.roles & DASHBOARD_ROLES)
+
+
 def manages_assessment(user) -> bool:
     """Enter figures, publish and withdraw results, decide appeals (``None``: the system)."""
     return user is None or scope_for(user).for_action(CHANGE).citywide

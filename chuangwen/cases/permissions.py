@@ -219,3 +219,43 @@ def allowed_actions(user, case, *, pending_postponement: bool) -> list[str]:
         if state_allows(action, case, pending_postponement=pending_postponement)
         and may(user, action, case)
     ]
+
+
+# Who files reports in the field: the case pages offer them the phone form.
+REPORTER_ROLES = frozenset(
+    {
+        Role.COLLECTOR,
+        Role.INSPECTOR,
+        Role.OBSERVER,
+        Role.PERSUADER,
+        Role.CITY_OPERATOR,
+        Role.DISTRICT_OPERATOR,
+        Role.STREET_OPERATOR,
+        Role.COMMUNITY_OPERATOR,
+    }
+)
+# Who follows the public's ratings and reviews reopen requests.
+SATISFACTION_ROLES = frozenset(
+    {
+        Role.CITY_ADMIN,
+        Role.CITY_OPERATOR,
+        Role.LEADER,
+        Role.DISTRICT_OPERATOR,
+        Role.STREET_OPERATOR,
+    }
+)
+
+
+def _holds(user, roles: frozenset[str]) -> bool:
+    scope = scope_for(user)
+    return scope.superuser or bool(scope.roles & roles)
+
+
+def reports_in_field(user) -> bool:
+    """Whether the phone report form (现场上报) is offered to ``user``."""
+    return _holds(user, REPORTER_ROLES)
+
+
+def follows_satisfaction(user) -> bool:
+    """Whether ``user`` follows the callback ratings and reopen requests (回访满意度)."""
+    return _holds(user, SATISFACTION_ROLES)

@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self):
+        from . import navigation
         from .bounds import IdConverter
 
         # Before any URLconf is read: every app's routes use <id:…> for their ids.
         register_converter(IdConverter, "id")
+        navigation.register(*navigation.MENU)

@@ -6,13 +6,20 @@ of actions. ``Model.objects.scoped_for(user, action)`` turns that into a filter;
 model that can be listed declares what "in scope" means for it in
 ``scope_q(scope, action)``. Objects
 outside the scope simply do not exist for the user, so detail views answer 404.
+
+Core knows the mechanism only. Where grants, pairings, the role→actions table and the
+territory root come from is the business of the app that keeps memberships (org): it
+registers a ``ScopeProvider`` when it is ready.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import reduce
 from operator import or_
+from typing import Protocol
 
 from django.db import models
 from django.db.models import Q
@@ -65,16 +72,15 @@ class Scope:
     def for_action(self, action: str, *, ignoring: frozenset[str] = frozenset()) -> ActionScope:
         """What ``action`` may touch; grants of the roles in ``ignoring`` count for
         nothing (a model whose rows those roles only see as their own makes them so)."""
-        from chuangwen.org.choices import ROLE_ACTIONS
-
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if self.superuser:
             return ActionScope(citywide=True)
+        role_actions = scope_provider().role_actions()
         grants = [
             g
             for g in self.grants
-            if action in ROLE_ACTIONS.get(g.role, ()) and g.role not in ignoring
+            if action in role_actions.get(g.role, ()) and g.role not in ignoring
         ]
         if not grants:
             return ActionScope(user_id=self.user_id)
@@ -92,6 +98,40 @@ class Scope:
         )
 
 
+class ScopeProvider(Protocol):
+    """Where a scope's facts come from (registered by the app that keeps memberships)."""
+
+    def grants_for_user(self, user) -> Iterable[Grant]:
+        """The user's active memberships as grants."""
+
+    def paired_paths(self, unit_ids: Iterable[int], *, on: date) -> Iterable[str]:
+        """Territory paths the units are paired with (包联) on the day."""
+
+    def role_actions(self) -> Mapping[str, tuple[str, ...]]:
+        """Which actions each role may take inside its scope."""
+
+    def root_path(self) -> str | None:
+        """The path of the installation's territory root."""
+
+
+_provider: ScopeProvider | None = None
+
+
+def register_scope_provider(provider: ScopeProvider) -> None:
+    """Install the one source of scopes (called from an app's ``ready()``)."""
+    global _provider
+    _provider = provider
+
+
+def scope_provider() -> ScopeProvider:
+    if _provider is None:
+        raise RuntimeError(
+            "No scope provider is registered: scoping needs the app that keeps memberships "
+            "(chuangwen.org) in INSTALLED_APPS, which registers one when it is ready."
+        )
+    return _provider
+
+
 ANONYMOUS_SCOPE = Scope(user_id=None, superuser=False, grants=(), root_path=None)
 
 
@@ -102,17 +142,15 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_chuangwen_scope", None)
     if cached is not None:
         return cached
-    from chuangwen.org.selectors import grants_for_user, paired_paths_for_units
-    from chuangwen.territory.selectors import root_path
-
-    grants = tuple(grants_for_user(user))
+    provider = scope_provider()
+    grants = tuple(provider.grants_for_user(user))
     scope = Scope(
         user_id=user.pk,
         superuser=user.is_superuser,
         grants=grants,
-        root_path=root_path(),
+        root_path=provider.root_path(),
         paired_paths=tuple(
-            paired_paths_for_units({g.unit_id for g in grants}, on=timezone.localdate())
+            provider.paired_paths({g.unit_id for g in grants}, on=timezone.localdate())
         ),
     )
     user._chuangwen_scope = scope

@@ -15,10 +15,8 @@ from chuangwen.core import outbox, selectors
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, scope_for
 from chuangwen.core.services import outbox_message_retry
+from chuangwen.core.workbench import workbench_context
 from chuangwen.core.workcalendar import years_missing_schedule
-from chuangwen.org.selectors import memberships_of, unit_kind_counts
-from chuangwen.territory.choices import Level
-from chuangwen.territory.selectors import level_counts, scope_roots
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +37,12 @@ def healthz(request):
 
 @login_required
 def home(request):
-    counts = level_counts(user=request.user)
     configures = scope_for(request.user).for_action(CONFIGURE).citywide
     return render(
         request,
         "core/home.html",
         {
-            "memberships": memberships_of(request.user),
-            "roots": scope_roots(user=request.user),
-            "level_counts": [(Level(level).label, n) for level, n in counts.items() if n],
-            "unit_total": sum(unit_kind_counts(user=request.user).values()),
+            **workbench_context(request.user),
             "calendar_missing": years_missing_schedule(timezone.localdate()) if configures else [],
             "dead_letters": selectors.dead_letters(user=request.user).count() if configures else 0,
         },

@@ -10,13 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from chuangwen.accounts.services import user_create
-from chuangwen.assessment.demo import seed_assessment
-from chuangwen.evaluation import demo as evaluation_demo
-from chuangwen.evaluation.demo_rounds import seed_rounds
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Membership, Unit
 from chuangwen.org.services import membership_grant, pairing_create, unit_create
-from chuangwen.participation.demo import seed_public_groups
 from chuangwen.territory.choices import LandUse, Level, NodeKind
 from chuangwen.territory.models import TerritoryNode
 from chuangwen.territory.services import (
@@ -27,9 +23,12 @@ from chuangwen.territory.services import (
 )
 
 from . import city
+from . import evaluation as evaluation_demo
+from .assessment import seed_assessment
 from .catalogue import load_catalogue, load_routing_rules
 from .history import load_history
 from .people import DEMO_USERS, DEPARTMENTS, GIVEN, SURNAMES
+from .public_groups import seed_public_groups
 
 GRID_OWNERS = {
     LandUse.GREEN: "十堰市园林局",
@@ -300,7 +299,7 @@ def load(
         created = True
     if cases:
         load_history(stdout=stdout, seed=seed, count=cases)
-        seed_rounds(stdout=stdout, seed=seed)
+        evaluation_demo.seed_rounds(stdout=stdout, seed=seed)
         seed_assessment(stdout=stdout, seed=seed)
     return created, existing_logins()
 

@@ -6,3 +6,10 @@ class ImportsConfig(AppConfig):
     name = "chuangwen.imports"
     label = "imports"
     verbose_name = _("工单导入")
+
+    def ready(self):
+        from chuangwen.core.navigation import register
+
+        from .navigation import MENU
+
+        register(*MENU)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from chuangwen.accounts.admin import register_user_inline
 from chuangwen.core.errors import ServiceError
 
 from .models import Membership, Pairing, Unit
@@ -158,6 +159,9 @@ class MembershipInline(admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.actor = request.user
         return formset
+
+
+register_user_inline(MembershipInline)
 
 
 @admin.register(Unit)

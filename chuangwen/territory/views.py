@@ -5,10 +5,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from chuangwen.org.selectors import territory_default_unit
-
 from . import selectors
 from .choices import Level, child_level
+from .responsibility import default_unit
 
 
 @login_required
@@ -43,7 +42,7 @@ def node_detail(request, code):
                 for level, n in selectors.level_counts(user=request.user, under=node).items()
                 if n
             ],
-            "default_unit": territory_default_unit(node) if node.level == Level.GRID else None,
+            "default_unit": default_unit(node) if node.level == Level.GRID else None,
             "node_feature": selectors.feature(node),
             "export_levels": [
                 (lv, Level(lv).label) for lv in Level.values[Level.values.index(node.level) :]

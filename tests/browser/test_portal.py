@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from chuangwen.cases import services
 from chuangwen.cases.models import Case
-from chuangwen.participation.demo import seed_public_groups
+from chuangwen.demo.public_groups import seed_public_groups
 from chuangwen.testing.cases import MAOJIAN, build_catalogue, close_case
 from chuangwen.testing.city import build_mini_city
 from chuangwen.testing.images import jpeg_for_browser as jpeg

@@ -3,8 +3,7 @@
 
 from django import template
 
-from ..dashboard import may_view
-from ..permissions import manages_assessment
+from ..permissions import manages_assessment, may_open_dashboard
 from ..report import may_read_report
 
 register = template.Library()
@@ -15,5 +14,5 @@ def assessment_access(user) -> dict:
     return {
         "office": manages_assessment(user),
         "report": may_read_report(user),
-        "dashboard": may_view(user),
+        "dashboard": may_open_dashboard(user),
     }

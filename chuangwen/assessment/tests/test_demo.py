@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from chuangwen.assessment import demo, selectors
+from chuangwen.assessment import selectors
 from chuangwen.assessment.choices import RANKED_SUBJECTS, AppealStatus, SubjectType
 from chuangwen.assessment.models import Appeal, EnteredFigure, Publication, Result, Scheme
+from chuangwen.demo import assessment as demo
 from chuangwen.org.choices import Role
 
 from .conftest import september_cases

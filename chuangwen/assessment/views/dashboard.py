@@ -26,6 +26,7 @@ from chuangwen.territory.selectors import city_name, scope_roots
 
 from .. import dashboard
 from ..choices import SubjectType
+from ..permissions import may_open_dashboard
 from ..scoring import number_text
 from .common import refused
 
@@ -261,7 +262,7 @@ def _labels() -> dict[str, str]:
 
 # -- views ---------------------------------------------------------------------------------------
 def _page(request, template: str):
-    if not dashboard.may_view(request.user):
+    if not may_open_dashboard(request.user):
         return refused(request, str(REFUSAL))
     return render(
         request,
@@ -300,7 +301,7 @@ def dashboard_data(request):
     # login page, so the screen can say so and keep its last figures.
     if not request.user.is_authenticated:
         return json_refusal(_("登录已过期,请重新登录。"), status=401)
-    if not dashboard.may_view(request.user):
+    if not may_open_dashboard(request.user):
         return json_refusal(REFUSAL, status=403)
     return JsonResponse(payload(request.user))
 

@@ -181,12 +181,12 @@ def site(city, catalogue, registry):
     from chuangwen.assessment import services as assessment
     from chuangwen.assessment.models import Result, Scheme
     from chuangwen.cases.services import case_report, photo_upload
+    from chuangwen.demo.evaluation import seed_framework
+    from chuangwen.demo.public_groups import seed_public_groups
     from chuangwen.evaluation import services as evaluation
-    from chuangwen.evaluation.demo import seed_framework
     from chuangwen.evaluation.models import ChecklistItem, Inspection, Reinspection, RoundItem
     from chuangwen.imports.services import import_job_create
     from chuangwen.org.models import Unit
-    from chuangwen.participation.demo import seed_public_groups
     from chuangwen.participation.services import portal_report
     from chuangwen.territory.models import TerritoryNode
 

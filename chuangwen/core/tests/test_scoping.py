@@ -14,6 +14,18 @@ def test_every_role_has_its_actions_defined():
     assert set(ROLE_ACTIONS) == set(Role.values)
 
 
+def test_org_provides_the_scopes_and_without_a_provider_scoping_says_so(city, monkeypatch):
+    from chuangwen.core import scoping
+    from chuangwen.org.scoping import MembershipScopes
+
+    assert isinstance(scoping.scope_provider(), MembershipScopes)
+    assert scoping.scope_provider().role_actions() is ROLE_ACTIONS
+    user = city.user(Role.STREET_OPERATOR, "420302001")
+    monkeypatch.setattr(scoping, "_provider", None)
+    with pytest.raises(RuntimeError, match="No scope provider is registered"):
+        scope_for(user)
+
+
 @pytest.mark.parametrize("role", sorted(CITYWIDE_ROLES))
 def test_city_office_roles_see_the_whole_city(city, role):
     user = city.user(role, ROLE_HOMES[role])

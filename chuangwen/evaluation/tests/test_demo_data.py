@@ -1,4 +1,4 @@
-"""The demo city's evaluation data (chuangwen/evaluation/demo.py), on the real demo
+"""The demo city's evaluation data (chuangwen/demo/evaluation/), on the real demo
 territory, units, pairings and catalogue. Building those takes a while, so the module
 builds them once, every test reads them, and it is all rolled back at the end."""
 
@@ -18,10 +18,10 @@ from shapely.geometry import shape
 
 from chuangwen.cases.models import Category
 from chuangwen.core.models import AuditEvent
+from chuangwen.demo import evaluation as demo
 from chuangwen.demo import load
 from chuangwen.demo.catalogue import load_catalogue
 from chuangwen.demo.city import URBAN_DISTRICTS
-from chuangwen.evaluation import demo
 from chuangwen.evaluation.choices import EntryLevel, FrameworkKind
 from chuangwen.evaluation.models import ChecklistItem, Framework, FrameworkEntry, Point, PointType
 from chuangwen.org.choices import Role, UnitKind

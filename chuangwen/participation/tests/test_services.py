@@ -12,9 +12,9 @@ from chuangwen.cases.services import OutsideCityError
 from chuangwen.core import clock
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
+from chuangwen.demo.public_groups import seed_public_groups
 from chuangwen.org.choices import Role
 from chuangwen.participation import services
-from chuangwen.participation.demo import seed_public_groups
 from chuangwen.participation.models import PublicGroup
 from chuangwen.testing.cases import MAOJIAN, at
 from chuangwen.testing.city import ROLE_HOMES

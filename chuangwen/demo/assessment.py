@@ -11,15 +11,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from chuangwen.core import clock
-from chuangwen.core.workcalendar import get_calendar
-from chuangwen.org.choices import Role
-from chuangwen.org.models import Membership
-from chuangwen.territory.choices import Level
-from chuangwen.territory.models import TerritoryNode
-
-from . import indicators, periods, scoring, selectors, services
-from .choices import (
+from chuangwen.assessment import indicators, periods, scoring, selectors, services
+from chuangwen.assessment.choices import (
     ENTERED_KINDS,
     RANKED_SUBJECTS,
     AppealStatus,
@@ -27,8 +20,14 @@ from .choices import (
     PeriodKind,
     SubjectType,
 )
-from .models import Publication, Result, Scheme
-from .permissions import UNIT_APPEAL_ROLES, may_appeal
+from chuangwen.assessment.models import Publication, Result, Scheme
+from chuangwen.assessment.permissions import UNIT_APPEAL_ROLES, may_appeal
+from chuangwen.core import clock
+from chuangwen.core.workcalendar import get_calendar
+from chuangwen.org.choices import Role
+from chuangwen.org.models import Membership
+from chuangwen.territory.choices import Level
+from chuangwen.territory.models import TerritoryNode
 
 
 def _rate(indicator, label, points, target, step):

@@ -17,11 +17,17 @@ from chuangwen.cases.choices import PhotoKind, Status
 from chuangwen.core import clock
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.demo.history import demo_pictures
-
-from . import services
-from .choices import InspectionStatus, Result, RoundKind, SubjectLevel
-from .models import Inspection, NegativeItem, PointType, Reinspection, Round, RoundItem
-from .permissions import INSPECTOR_ROLES
+from chuangwen.evaluation import services
+from chuangwen.evaluation.choices import InspectionStatus, Result, RoundKind, SubjectLevel
+from chuangwen.evaluation.models import (
+    Inspection,
+    NegativeItem,
+    PointType,
+    Reinspection,
+    Round,
+    RoundItem,
+)
+from chuangwen.evaluation.permissions import INSPECTOR_ROLES
 
 # How likely an item fails in each district (by code; others use the default).
 FAIL_RATE = {"420302": 0.08, "420303": 0.12, "420304": 0.17}
