@@ -163,8 +163,8 @@ def bare_bulk_create(case_ids: list[int]) -> float:
     """Seconds to bulk_create the same Case rows again (new codes and tickets)."""
     from django.db import transaction
 
-    from chuangwen.cases.bulk import BATCH_SIZE
     from chuangwen.cases.models import Case
+    from chuangwen.cases.services.bulk import BATCH_SIZE
 
     skip = {"id", "code", "external_id", "public_token"}
     fields = [f.attname for f in Case._meta.concrete_fields if f.attname not in skip]

@@ -24,8 +24,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from chuangwen.cases.bulk import BatchDone, case_report_many
-from chuangwen.cases.services import resolve_standard
+from chuangwen.cases.services import BatchDone, case_report_many, resolve_standard
 from chuangwen.core import clock
 from chuangwen.core.audit import audit, enqueue
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError

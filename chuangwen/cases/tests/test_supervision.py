@@ -50,7 +50,7 @@ def test_sweep_lights_yellow_then_red_once_each(people, city):
 
 def test_sweep_killed_halfway_then_rerun_issues_each_order_once(people):
     open_cases(people)
-    real_issue = services._issue
+    real_issue = services.supervision._issue
     calls = {"n": 0}
 
     def dying(*args, **kwargs):
@@ -59,7 +59,10 @@ def test_sweep_killed_halfway_then_rerun_issues_each_order_once(people):
             raise KeyboardInterrupt("worker killed")
         return real_issue(*args, **kwargs)
 
-    with mock.patch.object(services, "_issue", side_effect=dying), pytest.raises(KeyboardInterrupt):
+    with (
+        mock.patch.object(services.supervision, "_issue", side_effect=dying),
+        pytest.raises(KeyboardInterrupt),
+    ):
         services.supervise_overdue(now=at(2026, 11, 2, 11, 5))
     assert Supervision.objects.count() == 1
     services.supervise_overdue(now=at(2026, 11, 2, 11, 6))

@@ -1,11 +1,11 @@
-"""The bulk intake service (cases.bulk) that the commit uses."""
+"""The bulk intake service (cases.services.bulk) that the commit uses."""
 
 import pytest
 
 from chuangwen.cases import services as case_services
-from chuangwen.cases.bulk import BulkRow, case_report_many
 from chuangwen.cases.choices import Action, Channel, Stage, Status
 from chuangwen.cases.models import Case, CaseEvent
+from chuangwen.cases.services import BulkRow, case_report_many
 from chuangwen.core import clock
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import OutboxMessage
@@ -209,9 +209,9 @@ def test_bad_input_is_refused(people, catalogue, changes, field):
 
 
 def test_the_router_answers_what_route_for_answers(city, catalogue):
-    from chuangwen.cases.bulk import Router
     from chuangwen.cases.models import Category, RoutingRule
     from chuangwen.cases.selectors import route_for
+    from chuangwen.cases.services.bulk import Router
     from chuangwen.territory.models import TerritoryNode
 
     # Some of every kind of rule: a grid owner, a deeper territory rule, an inactive rule.
@@ -238,7 +238,7 @@ def test_the_router_answers_what_route_for_answers(city, catalogue):
 
 
 def test_a_ticket_taken_in_meanwhile_is_skipped_on_the_retry(people, catalogue, monkeypatch):
-    from chuangwen.cases import bulk
+    from chuangwen.cases.services import bulk
 
     operator = people["operator"]
     taken_in(operator, "RACE")

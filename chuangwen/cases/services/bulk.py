@@ -31,16 +31,12 @@ from chuangwen.org.selectors import fallback_units
 from chuangwen.territory.models import TerritoryNode
 from chuangwen.territory.routing import Chain
 
-from .choices import THIRD_PARTY_CHANNELS, Action, Channel, Status
-from .models import Case, CaseEvent, CaseStandard, RoutingRule
-from .routing import choose_unit
-from .services import (
-    CODE_ALPHABET,
-    _actor_unit,
-    _new_code,
-    _open_stage,
-    new_public_token,
-)
+from ..choices import THIRD_PARTY_CHANNELS, Action, Channel, Status
+from ..models import Case, CaseEvent, CaseStandard, RoutingRule
+from ..routing import choose_unit
+from ._common import _actor_unit
+from .intake import CODE_ALPHABET, _new_code, new_public_token
+from .workflow import _open_stage
 
 BATCH_SIZE = 1000
 QUERY_CHUNK = 900  # keys per IN (...): below the bound-parameter limit of any SQLite
