@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -95,20 +95,20 @@ def people(db):
     """Unit A: alice, bob, an inactive account and a revoked member. Unit B: carol."""
     a = unit_create(name="市园林局", kind=UnitKind.MUNICIPAL_DEPARTMENT, territory=None, actor=None)
     b = unit_create(name="市水务局", kind=UnitKind.MUNICIPAL_DEPARTMENT, territory=None, actor=None)
-    in_a = Member(Role.UNIT_HANDLER, "a")
+    handler = Member(Role.UNIT_HANDLER, "a")
     users = build_people(
         {"a": a, "b": b},
         {
-            "alice": in_a.but(email="alice@example.cn", phone="13812341234"),
-            "bob": in_a.but(email="bob@example.cn", phone="13900001111"),
-            "gone": in_a.but(email="gone@example.cn", phone="13700002222", is_active=False),
-            "revoked": replace(in_a, revoked=True).but(
+            "alice": handler.but(email="alice@example.cn", phone="13812341234"),
+            "bob": handler.but(email="bob@example.cn", phone="13900001111"),
+            "gone": handler.but(email="gone@example.cn", phone="13700002222", is_active=False),
+            "revoked": Member(Role.UNIT_HANDLER, "a", revoked=True).but(
                 email="revoked@example.cn", phone="13600003333"
             ),
             "carol": Member(Role.UNIT_HANDLER, "b").but(
                 email="carol@example.cn", phone="13500004444"
             ),
-            "dave": Member().but(email="", phone=""),
+            "dave": Member().but(email="", phone=""),  # of no unit
         },
     )
     return People(units={"a": a, "b": b}, users=users)
