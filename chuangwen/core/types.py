@@ -1,0 +1,16 @@
+"""Types every app shares, defined here without importing any of them."""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from django.contrib.auth.base_user import AbstractBaseUser
+
+# Who is acting: the signed-in user a service writes on behalf of (checked for
+# permissions, named in the audit trail and on the rows it writes), or None when the
+# platform acts by itself (the worker's scheduled jobs, imports replayed after a
+# restart, fixtures). Spelled with Django's abstract base rather than the project's
+# user model so that core imports no other app (the model lives in accounts, which
+# imports core) and the annotation needs no app registry at import time; every user
+# the platform hands to a service is an accounts.User, which is such a user.
+Actor: TypeAlias = AbstractBaseUser | None
