@@ -9,8 +9,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 # Who is acting: the signed-in user a service writes on behalf of (checked for
 # permissions, named in the audit trail and on the rows it writes), or None when the
 # platform acts by itself (the worker's scheduled jobs, imports replayed after a
-# restart, fixtures). Spelled with Django's abstract base rather than the project's
-# user model so that core imports no other app (the model lives in accounts, which
-# imports core) and the annotation needs no app registry at import time; every user
-# the platform hands to a service is an accounts.User, which is such a user.
+# restart, fixtures). Spelled with Django's abstract base user rather than the
+# project's user model so that core imports no other app: the model lives in accounts,
+# which imports core. Every user the platform hands to a service is an accounts.User,
+# which is such a user. Like any model, the base class can only be imported once the
+# app registry is loading models, which is when services, views and admin modules are.
 Actor: TypeAlias = AbstractBaseUser | None
