@@ -89,16 +89,15 @@ class JsonRefusalMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        messages = _refusal_messages()
         if (
-            response.status_code not in messages
+            response.status_code not in (400, 403, 404, 405, 429)
             or "json" in response.get("Content-Type", "")
             or any(request.path.startswith(prefix) for prefix in REFUSAL_FORMATS)
             or not wants_json(request)
         ):
             return response
         refusal = JsonResponse(
-            error_body(messages[response.status_code]),
+            error_body(_refusal_messages()[response.status_code]),
             status=response.status_code,
             json_dumps_params={"ensure_ascii": False},
         )
