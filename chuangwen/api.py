@@ -2,14 +2,14 @@
 
 from django.http import Http404
 from ninja import NinjaAPI, Swagger
-from ninja.errors import AuthenticationError, Throttled, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import JSONRenderer
 
 from chuangwen.accounts.auth import API_AUTH, UNAUTHENTICATED, session_or_token
 from chuangwen.assessment.api import router as assessment_router
 from chuangwen.cases.api import router as cases_router
 from chuangwen.cases.api_categories import router as categories_router
-from chuangwen.core.errors import ServiceError, describe_invalid
+from chuangwen.core.errors import ServiceError, describe_invalid, error_body
 from chuangwen.core.throttling import ADDRESS, CALLER, RateLimit
 from chuangwen.evaluation.api import router as evaluation_router
 from chuangwen.org.api import router as org_router
@@ -45,34 +45,48 @@ api.add_router("/evaluation", evaluation_router)
 api.add_router("/assessment", assessment_router)
 
 
+def _refusal(request, detail: str, status: int, field: str | None = None):
+    return api.create_response(request, error_body(detail, field), status=status)
+
+
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "未找到该对象。"}, status=404)
+    return _refusal(request, "未找到该对象。", 404)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(request, {"detail": UNAUTHENTICATED}, status=401)
+    return _refusal(request, UNAUTHENTICATED, 401)
 
 
 @api.exception_handler(Throttled)
 def throttled(request, exc):
     # ninja adds Retry-After to this answer.
-    return api.create_response(request, {"detail": "请求过于频繁,请稍后再试。"}, status=429)
+    return _refusal(request, "请求过于频繁,请稍后再试。", 429)
+
+
+# The refusals django-ninja raises itself, with their English messages: a body that does
+# not parse and a session write without its CSRF token.
+LIBRARY_REFUSALS = {
+    400: "请求体不是有效的 JSON。",
+    403: "CSRF 校验失败:请刷新页面后重试,或改用 API 令牌。",
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    detail = exc.message
+    if type(exc) is HttpError and exc.status_code in LIBRARY_REFUSALS and detail.isascii():
+        detail = LIBRARY_REFUSALS[exc.status_code]
+    return _refusal(request, detail, exc.status_code)
 
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     detail, field = describe_invalid(exc.errors)
-    body = {"detail": detail}
-    if field:
-        body["field"] = field
-    return api.create_response(request, body, status=422)
+    return _refusal(request, detail, 422, field)
 
 
 @api.exception_handler(ServiceError)
 def refused(request, exc: ServiceError):
-    body = {"detail": exc.message}
-    if exc.field:
-        body["field"] = exc.field
-    return api.create_response(request, body, status=exc.status_code)
+    return _refusal(request, exc.message, exc.status_code, exc.field)

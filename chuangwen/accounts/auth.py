@@ -4,6 +4,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from ninja.security import HttpBearer, django_auth
 
+from chuangwen.core.errors import error_body
+
 from .selectors import user_for_token
 
 
@@ -34,7 +36,7 @@ def session_or_token(view):
         if not request.user.is_authenticated and "Authorization" in request.headers:
             if BearerToken()(request) is None:
                 return JsonResponse(
-                    {"detail": UNAUTHENTICATED},
+                    error_body(UNAUTHENTICATED),
                     status=401,
                     headers={"WWW-Authenticate": "Bearer"},
                     json_dumps_params={"ensure_ascii": False},

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.types import Actor
 
 from .models import ApiToken, User
 
@@ -18,7 +19,7 @@ def hash_token(raw: str) -> str:
 
 
 def api_token_create(
-    *, user: User, name: str, actor: User | None, expires_at: datetime | None = None
+    *, user: User, name: str, actor: Actor, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the row and the raw token (shown only once)."""
     name = (name or "").strip()
@@ -47,7 +48,7 @@ def api_token_create(
     return token, raw
 
 
-def api_token_revoke(*, token: ApiToken, actor: User | None) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token.pk)
         if token.revoked_at is not None:
@@ -71,7 +72,7 @@ def user_create(
     phone: str = "",
     is_staff: bool = False,
     is_superuser: bool = False,
-    actor: User | None,
+    actor: Actor,
 ) -> User:
     """Create a staff account; the password must pass the configured validators.
 
@@ -113,7 +114,7 @@ def user_create(
     return user
 
 
-def user_password_change(*, user: User, new_password: str, actor: User | None) -> User:
+def user_password_change(*, user: User, new_password: str, actor: Actor) -> User:
     """Set a new password (checked against the validators); a user changes their own,
     a city administrator anyone's."""
     from django.contrib.auth.password_validation import validate_password

@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Field, Query, Router, Schema, Status
 
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.schemas import errors
 from chuangwen.core.scoping import require_export
 
 from . import periods, selectors
@@ -66,11 +67,6 @@ class ResultsOut(Schema):
     results: list[LineOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
-
-
 class IndicatorOut(Schema):
     code: str
     name: str
@@ -106,7 +102,7 @@ def _line(line) -> dict:
 
 @router.get(
     "/results",
-    response={200: ResultsOut, 422: ErrorOut},
+    response={200: ResultsOut, **errors(403, 422)},
     summary="考评结果",
 )
 def results(request, query: Query[ResultsQuery]):
@@ -148,7 +144,7 @@ def results(request, query: Query[ResultsQuery]):
     )
 
 
-@router.get("/indicators", response=list[IndicatorOut], summary="案件指标")
+@router.get("/indicators", response={200: list[IndicatorOut], **errors()}, summary="案件指标")
 def indicators(request):
     """考评使用的全部案件指标及其计算公式、单位和适用对象。"""
     return [

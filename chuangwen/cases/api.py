@@ -1,227 +1,51 @@
 """Cases over HTTP: intake, detail with the caller's allowed actions, transitions,
-history, photos, supervision."""
-
-from datetime import date, datetime
-from typing import Any
+history, photos, supervision. The shapes are in ``schemas``."""
 
 from django.http import Http404
 from django.urls import reverse
-from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from chuangwen.core.bounds import Count, Id, Moment
-from chuangwen.core.errors import ConflictError
+from chuangwen.core.bounds import Id
+from chuangwen.core.errors import ConflictError, ServiceError
+from chuangwen.core.schemas import errors
+from chuangwen.core.types import Actor
 
 from . import selectors, services
-from .choices import OverdueLevel, PhotoKind
+from .choices import OverdueLevel
 from .disclosure import CASE_API, reporter_disclose
 from .models import Case
+from .schemas import (
+    AccountabilityIn,
+    AccountabilityOut,
+    AnswerIn,
+    CaseFilterIn,
+    CaseIn,
+    CaseOut,
+    CaseRow,
+    DuplicateOut,
+    DuplicatesQuery,
+    EventOut,
+    PhotoIn,
+    PhotoOut,
+    PublicityIn,
+    SatisfactionOut,
+    SatisfactionQuery,
+    SupervisionFilterIn,
+    SupervisionIn,
+    SupervisionOut,
+    TransitionIn,
+    local_iso,
+)
 
 router = Router(tags=["案件 cases"])
 
-
-class CaseIn(Schema):
-    category: str = Field(..., description="小类编码(如 B0102)或立结案标准编码(如 B0102-01)")
-    description: str
-    lat: float = Field(..., ge=-90, le=90, description="纬度(WGS84)")
-    lng: float = Field(..., ge=-180, le=180, description="经度(WGS84)")
-    address: str = ""
-    channel: str | None = Field(None, description="来源渠道,默认 field")
-    reporter_name: str = ""
-    reporter_phone: str = ""
-    photo_ids: list[Id] = Field(default_factory=list, description="先通过 /cases/photos 上传的照片")
-    external_id: str = Field("", description="来源系统自己的编号;同一渠道同一编号只立一次案")
-    follow_case_id: Id | None = Field(
-        None, description="上报人确认与附近某件在办案件为同一问题时填该案件 id:上报并入该案件"
-    )
-
-
-class DuplicateOut(Schema):
-    id: int
-    code: str
-    status: str
-    status_label: str
-    distance_m: float
-    reported_at: str
-    address: str
-
-    @staticmethod
-    def resolve_reported_at(candidate) -> str:
-        return _iso(candidate.reported_at)
-
-
-class SatisfactionOut(Schema):
-    key: int | None
-    name: str
-    rated: int
-    satisfied: int
-    basic: int
-    dissatisfied: int
-    rate: float | None
-    reopen_requests: int
-    reopened: int
-
-
-class TransitionIn(Schema):
-    action: str = Field(
-        ...,
-        description="accept, reject, dispatch, sign, send_back, finish, postpone, postpone_approve, postpone_reject, verify_ok, verify_fail, reopen, cancel, merge",
-    )
-    note: str = ""
-    version: Count | None = Field(None, description="读取时的版本号;已被他人改动时返回 409")
-    unit: Id | None = Field(None, description="dispatch:责任单位 id(缺省为建议单位)")
-    value: float | None = Field(
-        None, allow_inf_nan=False, description="postpone:申请延长的时限(与案件时限类型相同)"
-    )
-    photo_ids: list[Id] = Field(default_factory=list)
-    into: Id | None = Field(None, description="merge:合并到的案件 id")
-
-
-class SupervisionIn(Schema):
-    kind: str = Field(..., description="leader(领导督办)或 key(重点督办)")
-    note: str
-    reply_days: Count = 1
-
-
-class AccountabilityIn(Schema):
-    kind: str = Field(..., description="interview, circulate, deduct, admonish, order")
-    reason: str
-    unit: Id | None = Field(None, description="问责单位 id(缺省为案件的责任单位)")
-    points: float = Field(0, allow_inf_nan=False)
-    person_name: str = ""
-
-
-class AnswerIn(Schema):
-    answer: str
-
-
-class PublicityIn(Schema):
-    publicity: str = Field(..., description="auto(按渠道默认)、public(公开)或 hidden(不公开)")
-    public_text: str = Field("", description="公开描述;留空则公开隐去个人信息后的问题描述")
-    version: Count | None = Field(None, description="读取时的版本号;已被他人改动时返回 409")
-
-
-class CaseRow(Schema):
-    id: int
-    code: str
-    status: str
-    status_label: str
-    category: str
-    category_name: str
-    channel: str
-    unit: str | None
-    reported_at: datetime
-    deadline: datetime | None
-    overdue_level: int
-
-    @staticmethod
-    def resolve_status_label(case) -> str:
-        return str(case.get_status_display())
-
-    @staticmethod
-    def resolve_category(case) -> str:
-        return case.category.code
-
-    @staticmethod
-    def resolve_category_name(case) -> str:
-        return case.category.name
-
-    @staticmethod
-    def resolve_unit(case) -> str | None:
-        return case.unit.name if case.unit_id else None
-
-
-class CaseFilterIn(Schema):
-    status: str = Field("", description="状态;open 表示所有未办结")
-    category: str = ""
-    territory: str = Field("", description="属地代码")
-    unit: Id | None = None
-    channel: str = ""
-    overdue: bool = False
-    date_from: date | None = Field(None, description="YYYY-MM-DD")
-    date_to: date | None = Field(None, description="YYYY-MM-DD")
-    q: str = ""
-    box: str = Field("", description="to_sign, in_progress, overdue, to_verify")
-
-
-class SupervisionOut(Schema):
-    id: int
-    case: int
-    kind: str
-    kind_label: str
-    level: int
-    unit: str
-    superior_unit: str | None
-    note: str
-    issued_at: str
-    reply_due_at: str | None
-    status: str
-    answer: str
-    answered_at: str | None
-
-    @staticmethod
-    def resolve_case(order) -> int:
-        return order.case_id
-
-    @staticmethod
-    def resolve_kind_label(order) -> str:
-        return str(order.get_kind_display())
-
-    @staticmethod
-    def resolve_unit(order) -> str:
-        return order.unit.name
-
-    @staticmethod
-    def resolve_superior_unit(order) -> str | None:
-        return order.superior_unit.name if order.superior_unit_id else None
-
-    @staticmethod
-    def resolve_issued_at(order) -> str:
-        return _iso(order.issued_at)
-
-    @staticmethod
-    def resolve_reply_due_at(order) -> str | None:
-        return _iso(order.reply_due_at)
-
-    @staticmethod
-    def resolve_answered_at(order) -> str | None:
-        return _iso(order.answered_at)
-
-
-class AccountabilityOut(Schema):
-    id: int
-    case: int | None
-    unit: str
-    kind: str
-    kind_label: str
-    person_name: str
-    points: float
-    reason: str
-    decided_at: str
-
-    @staticmethod
-    def resolve_case(record) -> int | None:
-        return record.case_id
-
-    @staticmethod
-    def resolve_unit(record) -> str:
-        return record.unit.name
-
-    @staticmethod
-    def resolve_kind_label(record) -> str:
-        return str(record.get_kind_display())
-
-    @staticmethod
-    def resolve_decided_at(record) -> str:
-        return _iso(record.decided_at)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    from chuangwen.core.workcalendar import get_calendar
-
-    return moment.astimezone(get_calendar().tz).isoformat()
+# The refusals the operations can answer besides 401 and 429 (errors() adds those): a
+# list's bad parameters, a missing case, and a write a service refuses, forbids or finds
+# changed under it.
+LIST = errors(400, 422)
+ONE = errors(404, 422)
+WRITE = errors(400, 403, 404, 409, 422)
 
 
 def _photo_url(photo) -> str:
@@ -229,7 +53,7 @@ def _photo_url(photo) -> str:
     return reverse("cases:photo", args=[photo.pk])
 
 
-def _unit(unit) -> dict[str, Any] | None:
+def _unit(unit) -> dict[str, int | str] | None:
     return {"id": unit.pk, "name": unit.name} if unit is not None else None
 
 
@@ -237,7 +61,7 @@ def _node(node) -> dict[str, str] | None:
     return {"code": node.code, "name": node.name} if node is not None else None
 
 
-def case_payload(*, user, case: Case, territory=None, photos=None) -> dict[str, Any]:
+def case_payload(*, user: Actor, case: Case, territory=None, photos=None) -> dict:
     """The case as the API shows it; ``territory`` and ``photos`` when the caller has
     them already (intake), else read from the case."""
     remaining = selectors.remaining_minutes(case)
@@ -282,19 +106,19 @@ def case_payload(*, user, case: Case, territory=None, photos=None) -> dict[str, 
             "auto_dispatch": bool(case.routing_rule_id and case.routing_rule.auto_dispatch),
         },
         "reporter": reporter_disclose(user=user, case=case, via=CASE_API),
-        "reported_at": _iso(case.reported_at),
-        "registered_at": _iso(case.registered_at),
-        "dispatched_at": _iso(case.dispatched_at),
-        "signed_at": _iso(case.signed_at),
-        "handled_at": _iso(case.handled_at),
-        "closed_at": _iso(case.closed_at),
-        "deadline": _iso(case.deadline),
+        "reported_at": local_iso(case.reported_at),
+        "registered_at": local_iso(case.registered_at),
+        "dispatched_at": local_iso(case.dispatched_at),
+        "signed_at": local_iso(case.signed_at),
+        "handled_at": local_iso(case.handled_at),
+        "closed_at": local_iso(case.closed_at),
+        "deadline": local_iso(case.deadline),
         "remaining_minutes": round(remaining, 1) if remaining is not None else None,
         "overdue_level": case.overdue_level,
         "overdue_label": str(OverdueLevel(case.overdue_level).label),
         "closed_on_time": case.closed_on_time,
         "stage": case.stage,
-        "stage_deadline": _iso(case.stage_deadline),
+        "stage_deadline": local_iso(case.stage_deadline),
         "stage_minutes": {
             "accept": round(case.accept_minutes, 1),
             "dispatch": round(case.dispatch_minutes, 1),
@@ -318,12 +142,12 @@ def case_payload(*, user, case: Case, territory=None, photos=None) -> dict[str, 
     }
 
 
-def _detail(request, case_id: int) -> dict[str, Any]:
+def _detail(request, case_id: int) -> dict:
     case = selectors.case_get(user=request.auth, case_id=case_id)
     return case_payload(user=request.auth, case=case)
 
 
-@router.post("", response={201: dict[str, Any], 200: dict[str, Any]}, summary="上报案件")
+@router.post("", response={201: CaseOut, 200: CaseOut, **WRITE}, summary="上报案件")
 def create_case(request, payload: CaseIn):
     """同一账号用相同的 `Idempotency-Key` 请求头重复提交,返回第一次创建的案件(200),不会重复立案。"""
     intake = services.case_report(
@@ -356,7 +180,7 @@ def create_case(request, payload: CaseIn):
     )
 
 
-@router.get("", response=list[CaseRow], summary="案件列表")
+@router.get("", response={200: list[CaseRow], **LIST}, summary="案件列表")
 @paginate
 def list_cases(request, filters: Query[CaseFilterIn]):
     params = filters.dict()
@@ -367,37 +191,36 @@ def list_cases(request, filters: Query[CaseFilterIn]):
     return selectors.case_list(user=request.auth, filters=selectors.CaseFilter.from_params(params))
 
 
-@router.get("/duplicates", response=list[DuplicateOut], summary="附近疑似重复的在办案件")
-def duplicates(
-    request,
-    category: str,
-    lat: float = Query(..., ge=-90, le=90),
-    lng: float = Query(..., ge=-180, le=180),
-):
+@router.get(
+    "/duplicates", response={200: list[DuplicateOut], **LIST}, summary="附近疑似重复的在办案件"
+)
+def duplicates(request, query: Query[DuplicatesQuery]):
     """上报前查询:同一小类、在该类别判重半径和时间窗内、尚未办结的案件,由近到远;
     只列出调用者权限范围内的案件。"""
-    return selectors.duplicate_candidates(user=request.auth, category=category, lat=lat, lng=lng)
+    return selectors.duplicate_candidates(
+        user=request.auth, category=query.category, lat=query.lat, lng=query.lng
+    )
 
 
-@router.get("/satisfaction", response=list[SatisfactionOut], summary="回访满意度统计")
-def satisfaction(
-    request, by: str = "unit", since: Moment | None = None, until: Moment | None = None
-):
+@router.get(
+    "/satisfaction", response={200: list[SatisfactionOut], **LIST}, summary="回访满意度统计"
+)
+def satisfaction(request, query: Query[SatisfactionQuery]):
     """按责任单位(by=unit)或案件类别(by=category)统计市民评价与重新办理申请。"""
-    if by not in selectors.SATISFACTION_GROUPS:
-        from chuangwen.core.errors import ServiceError
-
+    if query.by not in selectors.SATISFACTION_GROUPS:
         raise ServiceError("统计维度只能是 unit 或 category。", field="by")
-    rows = selectors.satisfaction_stats(user=request.auth, by=by, since=since, until=until)
+    rows = selectors.satisfaction_stats(
+        user=request.auth, by=query.by, since=query.since, until=query.until
+    )
     return [{**vars(r), "rate": r.rate} for r in rows]
 
 
-@router.get("/{int:case_id}", response=dict[str, Any], summary="案件详情")
+@router.get("/{int:case_id}", response={200: CaseOut, **ONE}, summary="案件详情")
 def get_case(request, case_id: Id):
     return _detail(request, case_id)
 
 
-@router.post("/{int:case_id}/transitions", response=dict[str, Any], summary="流转操作")
+@router.post("/{int:case_id}/transitions", response={200: CaseOut, **WRITE}, summary="流转操作")
 def transition(request, case_id: Id, payload: TransitionIn):
     try:
         selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the scope
@@ -433,7 +256,7 @@ def transition(request, case_id: Id, payload: TransitionIn):
         return case_payload(user=request.auth, case=case)
 
 
-@router.post("/{int:case_id}/publicity", response=dict[str, Any], summary="设置是否公开")
+@router.post("/{int:case_id}/publicity", response={200: CaseOut, **WRITE}, summary="设置是否公开")
 def publicity(request, case_id: Id, payload: PublicityIn):
     """市创文办决定案件是否在市民随手拍和 Open311 上公开,以及公开的描述文字。"""
     selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the caller's scope
@@ -447,7 +270,7 @@ def publicity(request, case_id: Id, payload: PublicityIn):
     return _detail(request, case_id)
 
 
-@router.get("/{int:case_id}/events", response=list[dict[str, Any]], summary="流转记录")
+@router.get("/{int:case_id}/events", response={200: list[EventOut], **ONE}, summary="流转记录")
 def events(request, case_id: Id):
     case = selectors.case_get(user=request.auth, case_id=case_id)
     return [
@@ -457,27 +280,24 @@ def events(request, case_id: Id):
             "action_label": str(e.get_action_display()),
             "from_status": e.from_status,
             "to_status": e.to_status,
-            "actor": actor,
+            "actor": str(actor),
             "actor_unit": e.actor_unit.name if e.actor_unit_id else None,
             "note": e.note,
             "data": e.data,
-            "created_at": _iso(e.created_at),
+            "created_at": local_iso(e.created_at),
         }
         for e, actor in selectors.case_timeline(user=request.auth, case=case)
     ]
 
 
-@router.post("/photos", response={201: dict[str, Any]}, summary="上传照片")
-def upload_photo(
-    request,
-    file: File[UploadedFile],
-    kind: Form[str] = PhotoKind.BEFORE,
-    case: Form[Id | None] = None,
-):
+@router.post("/photos", response={201: PhotoOut, **WRITE}, summary="上传照片")
+def upload_photo(request, file: File[UploadedFile], form: Form[PhotoIn]):
     """JPEG、PNG 或 WEBP 图片;保存前去除 EXIF(拍摄时间和位置另行记录)。"""
-    if case is not None:
-        selectors.case_get(user=request.auth, case_id=case)
-    photo = services.photo_upload(upload=file, actor=request.auth, case_id=case, kind=kind)
+    if form.case is not None:
+        selectors.case_get(user=request.auth, case_id=form.case)
+    photo = services.photo_upload(
+        upload=file, actor=request.auth, case_id=form.case, kind=form.kind
+    )
     return Status(
         201,
         {
@@ -486,7 +306,7 @@ def upload_photo(
             "url": _photo_url(photo),
             "width": photo.width,
             "height": photo.height,
-            "taken_at": _iso(photo.taken_at),
+            "taken_at": local_iso(photo.taken_at),
             "gps": {"lat": photo.gps_lat, "lng": photo.gps_lng}
             if photo.gps_lat is not None
             else None,
@@ -495,7 +315,9 @@ def upload_photo(
 
 
 @router.post(
-    "/{int:case_id}/supervisions", response={201: SupervisionOut}, summary="领导督办/重点督办"
+    "/{int:case_id}/supervisions",
+    response={201: SupervisionOut, **WRITE},
+    summary="领导督办/重点督办",
 )
 def supervise(request, case_id: Id, payload: SupervisionIn):
     selectors.case_get(user=request.auth, case_id=case_id)
@@ -509,14 +331,16 @@ def supervise(request, case_id: Id, payload: SupervisionIn):
     return Status(201, order)
 
 
-@router.get("/supervisions", response=list[SupervisionOut], summary="督办单")
+@router.get("/supervisions", response={200: list[SupervisionOut], **LIST}, summary="督办单")
 @paginate
-def supervisions(request, open_only: bool = False):
-    return selectors.supervision_list(user=request.auth, open_only=open_only)
+def supervisions(request, filters: Query[SupervisionFilterIn]):
+    return selectors.supervision_list(user=request.auth, open_only=filters.open_only)
 
 
 @router.post(
-    "/supervisions/{int:supervision_id}/answer", response=SupervisionOut, summary="回复督办单"
+    "/supervisions/{int:supervision_id}/answer",
+    response={200: SupervisionOut, **WRITE},
+    summary="回复督办单",
 )
 def answer(request, supervision_id: Id, payload: AnswerIn):
     if not selectors.supervision_list(user=request.auth).filter(pk=supervision_id).exists():
@@ -527,7 +351,9 @@ def answer(request, supervision_id: Id, payload: AnswerIn):
     return order
 
 
-@router.post("/{int:case_id}/accountability", response={201: AccountabilityOut}, summary="记录问责")
+@router.post(
+    "/{int:case_id}/accountability", response={201: AccountabilityOut, **WRITE}, summary="记录问责"
+)
 def hold_accountable(request, case_id: Id, payload: AccountabilityIn):
     selectors.case_get(user=request.auth, case_id=case_id)  # 404 outside the caller's scope
     record = services.accountability_record(
@@ -542,7 +368,7 @@ def hold_accountable(request, case_id: Id, payload: AccountabilityIn):
     return Status(201, record)
 
 
-@router.get("/accountability", response=list[AccountabilityOut], summary="问责记录")
+@router.get("/accountability", response={200: list[AccountabilityOut], **LIST}, summary="问责记录")
 @paginate
 def accountability(request):
     return selectors.accountability_list(user=request.auth)

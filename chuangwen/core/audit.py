@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .models import AuditEvent, OutboxMessage
+from .types import Actor
 
 
 def _object_type(obj: models.Model | None, object_type: str | None) -> str:
@@ -21,7 +22,7 @@ def _object_type(obj: models.Model | None, object_type: str | None) -> str:
 
 def audit(
     *,
-    actor,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,

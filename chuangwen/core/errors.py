@@ -9,6 +9,16 @@ class ServiceError(Exception):
         self.field = field
 
 
+def error_body(detail, field: str | None = None) -> dict[str, str]:
+    """A refusal in the one error shape every JSON answer uses (the API, the views' JSON
+    endpoints, the error pages asked for JSON): ``detail``, and ``field`` when the
+    refusal concerns one input field."""
+    body = {"detail": str(detail)}
+    if field:
+        body["field"] = field
+    return body
+
+
 class ConflictError(ServiceError):
     status_code = 409
 

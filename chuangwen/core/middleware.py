@@ -1,9 +1,12 @@
-"""Requests no page or operation can take, answered before any view runs."""
+"""Requests no page or operation can take, answered before any view runs, and the
+refusals of clients that asked for JSON given in the one error shape."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
+
+from .errors import error_body
 
 NUL = "\x00"
 
@@ -48,7 +51,57 @@ class RejectNulMiddleware:
             for prefix, respond in REFUSAL_FORMATS.items():
                 if request.path.startswith(prefix):
                     return respond(request, 400, message)
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
+            if wants_json(request):
+                return JsonResponse(error_body(message), status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def wants_json(request) -> bool:
+    """A client of the API's paths, or one that lists JSON among the types it accepts
+    (a browser's ``*/*`` is not asking for JSON)."""
+    if request.path.startswith("/api/"):
+        return True
+    return any(
+        media.main_type == "application" and media.sub_type == "json"
+        for media in request.accepted_types
+    )
+
+
+def _refusal_messages() -> dict[int, str]:
+    return {
+        400: _("请求有误,请检查后重试。"),
+        403: _("您没有权限执行此操作。"),
+        404: _("您要查看的内容不存在,或不在您的工作范围内。"),
+        405: _("不支持该请求方法。"),
+        429: _("请求过于频繁,请稍后再试。"),
+    }
+
+
+class JsonRefusalMiddleware:
+    """The error pages (400, 403, 404, 405, 429) are HTML for people; a client that asked
+    for JSON gets the same refusal in the one error shape, ``{"detail": …}``. Answers
+    already in JSON (the API's, the views' JSON endpoints') and the paths whose clients
+    expect a format of their own (``REFUSAL_FORMATS``) are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code not in (400, 403, 404, 405, 429)
+            or "json" in response.get("Content-Type", "")
+            or any(request.path.startswith(prefix) for prefix in REFUSAL_FORMATS)
+            or not wants_json(request)
+        ):
+            return response
+        refusal = JsonResponse(
+            error_body(_refusal_messages()[response.status_code]),
+            status=response.status_code,
+            json_dumps_params={"ensure_ascii": False},
+        )
+        for header in ("Allow", "Retry-After", "Vary"):
+            if response.has_header(header):
+                refusal[header] = response[header]
+        return refusal

@@ -10,6 +10,7 @@ from .audit import audit
 from .errors import ConflictError, ServiceError
 from .models import CalendarDay, OutboxMessage, OutboxStatus
 from .scoping import CONFIGURE, require
+from .types import Actor
 from .xlsx import (
     Batch,
     Column,
@@ -53,7 +54,7 @@ def _day_write(
 
 
 def calendar_day_set(
-    *, day: date, is_workday: bool, name: str = "", is_official_schedule: bool = True, actor
+    *, day: date, is_workday: bool, name: str = "", is_official_schedule: bool = True, actor: Actor
 ) -> CalendarDay:
     """Record whether ``day`` is a working day; replaces an earlier entry for the day."""
     require(actor, CONFIGURE)
@@ -73,7 +74,7 @@ def calendar_day_set(
     return row
 
 
-def calendar_day_clear(*, day: date, actor) -> None:
+def calendar_day_clear(*, day: date, actor: Actor) -> None:
     require(actor, CONFIGURE)
     with transaction.atomic():
         row = CalendarDay.objects.select_for_update().filter(day=day).first()
@@ -107,7 +108,7 @@ SCHEDULE_COLUMNS = (
 )
 
 
-def calendar_schedule_import(*, upload, actor, skip_bad_rows: bool = False) -> ImportReport:
+def calendar_schedule_import(*, upload, actor: Actor, skip_bad_rows: bool = False) -> ImportReport:
     """Enter a year's holiday schedule (国务院办公厅放假安排) from an .xlsx or .csv.
 
     Days in the file replace earlier entries for the same days; days not in the file are
@@ -202,7 +203,7 @@ def calendar_schedule_template() -> bytes:
 
 
 # -- the outbox's dead letters -------------------------------------------------------------------
-def outbox_message_retry(*, message_id: int, actor) -> OutboxMessage:
+def outbox_message_retry(*, message_id: int, actor: Actor) -> OutboxMessage:
     """Give a message that exhausted its attempts (a dead letter) a fresh set, starting
     now. Only the city-wide configuration role (city administrators) may."""
     require(actor, CONFIGURE)

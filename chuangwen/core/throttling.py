@@ -80,6 +80,8 @@ def limited(*limits: RateLimit):
     from django.http import JsonResponse
     from django.utils.translation import gettext as _
 
+    from .errors import error_body
+
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
@@ -87,7 +89,7 @@ def limited(*limits: RateLimit):
             if wait is None:
                 return view(request, *args, **kwargs)
             text = _("请求过于频繁,请于 %(seconds)s 秒后再试。") % {"seconds": wait}
-            response = JsonResponse({"detail": text}, status=429)
+            response = JsonResponse(error_body(text), status=429)
             response["Retry-After"] = str(wait)
             return response
 

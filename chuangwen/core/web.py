@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .errors import error_body
+
 
 def is_htmx(request) -> bool:
     """A request htmx made to swap part of a page (it answers with that part only)."""
@@ -41,7 +43,4 @@ def next_url(request, fallback: str) -> str:
 def json_refusal(detail, *, status: int, field: str | None = None) -> JsonResponse:
     """A refusal of a view's JSON endpoint in the API's one error shape: ``detail``, and
     ``field`` when the refusal concerns one field."""
-    body = {"detail": str(detail)}
-    if field:
-        body["field"] = field
-    return JsonResponse(body, status=status)
+    return JsonResponse(error_body(detail, field), status=status)

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chuangwen.core.bounds import Id
+from chuangwen.core.schemas import errors
 from chuangwen.core.scoping import require_export
 
 from . import selectors
@@ -61,7 +62,7 @@ class RoundOut(Schema):
         return str(round_.framework) if round_.framework_id else None
 
 
-class ResultsQuery(Schema):
+class RoundResultsQuery(Schema):
     level: Level = Field("district", description="汇总层级")
 
 
@@ -143,7 +144,7 @@ def _problem(row) -> dict:
     }
 
 
-@router.get("/rounds", response=list[RoundOut], summary="测评轮次")
+@router.get("/rounds", response={200: list[RoundOut], **errors(422)}, summary="测评轮次")
 @paginate
 def rounds(request):
     # Spelled out: Django drops Meta.ordering from GROUP BY queries, and pages need one order.
@@ -157,8 +158,12 @@ def rounds(request):
     )
 
 
-@router.get("/rounds/{int:round_id}/results", response=list[ResultOut], summary="测评结果汇总")
-def results(request, round_id: Id, query: Query[ResultsQuery]):
+@router.get(
+    "/rounds/{int:round_id}/results",
+    response={200: list[ResultOut], **errors(403, 404, 422)},
+    summary="测评结果汇总",
+)
+def results(request, round_id: Id, query: Query[RoundResultsQuery]):
     """按点位、点位类型、社区、街道、区县或责任单位汇总:得分、应得分、得分率和全市名次。
     只返回调用者权限范围内的对象;名次在全市同层级中计算。需要导出权限。"""
     round_ = selectors.round_get(user=request.auth, round_id=round_id)
@@ -166,7 +171,11 @@ def results(request, round_id: Id, query: Query[ResultsQuery]):
     return selectors.round_results(round_=round_, level=query.level, user=request.auth)
 
 
-@router.get("/rounds/{int:round_id}/problems", response=list[ProblemOut], summary="问题清单")
+@router.get(
+    "/rounds/{int:round_id}/problems",
+    response={200: list[ProblemOut], **errors(403, 404, 422)},
+    summary="问题清单",
+)
 @paginate
 def problems(request, round_id: Id):
     """本轮测评中每个不合格检查项及其生成的案件。需要导出权限。"""

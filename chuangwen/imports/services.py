@@ -28,6 +28,7 @@ from chuangwen.cases.services import BatchDone, case_report_many, resolve_standa
 from chuangwen.core import clock
 from chuangwen.core.audit import audit, enqueue
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 
 from .checking import Checker, Finding
 from .choices import (
@@ -80,7 +81,7 @@ def _default_category(code: str | None) -> str:
     return code
 
 
-def _locked_job(job_id: int, actor) -> ImportJob:
+def _locked_job(job_id: int, actor: Actor) -> ImportJob:
     queryset = ImportJob.objects.all() if actor is None else job_queryset(actor)
     job = queryset.select_for_update().filter(pk=job_id).first()
     if job is None:
@@ -142,7 +143,9 @@ def _clean_mapping(mapping: dict, headers: list[str], *, default_category: str =
 
 
 # -- upload, check, commit (asked for on the page) ------------------------------------------
-def import_job_create(*, source: str, upload, actor, default_category: str = "") -> ImportJob:
+def import_job_create(
+    *, source: str, upload, actor: Actor, default_category: str = ""
+) -> ImportJob:
     import_scope(actor)
     source = _source(source)
     if upload is None:
@@ -183,7 +186,7 @@ def import_job_create(*, source: str, upload, actor, default_category: str = "")
     return job
 
 
-def _reset(job: ImportJob, actor, status: str) -> None:
+def _reset(job: ImportJob, actor: Actor, status: str) -> None:
     job.status = status
     job.phase = Phase.READING
     job.processed = 0
@@ -194,7 +197,7 @@ def _reset(job: ImportJob, actor, status: str) -> None:
 
 
 def import_job_check(
-    *, job_id: int, actor, mapping: dict, default_category: str | None = None
+    *, job_id: int, actor: Actor, mapping: dict, default_category: str | None = None
 ) -> ImportJob:
     """Keep the mapping and have the worker check every row (a dry run)."""
     import_scope(actor)
@@ -216,7 +219,7 @@ def import_job_check(
     return job
 
 
-def import_job_commit(*, job_id: int, actor, mode: str) -> ImportJob:
+def import_job_commit(*, job_id: int, actor: Actor, mode: str) -> ImportJob:
     """Have the worker import the checked list, in the chosen mode."""
     import_scope(actor)
     if mode not in Mode.values:
@@ -504,7 +507,7 @@ def import_files_expire(*, now: datetime) -> int:
 
 # -- saved mappings ------------------------------------------------------------------------
 def column_mapping_save(
-    *, source: str, name: str, mapping: dict, actor, is_default: bool = False
+    *, source: str, name: str, mapping: dict, actor: Actor, is_default: bool = False
 ) -> ColumnMapping:
     """Save a mapping under a name (replacing one of the same name) for the source."""
     import_scope(actor)
@@ -546,7 +549,7 @@ def column_mapping_save(
     return saved
 
 
-def _locked_mapping(mapping_id: int, actor) -> ColumnMapping:
+def _locked_mapping(mapping_id: int, actor: Actor) -> ColumnMapping:
     import_scope(actor)
     saved = ColumnMapping.objects.select_for_update().filter(pk=mapping_id).first()
     if saved is None:
@@ -554,7 +557,7 @@ def _locked_mapping(mapping_id: int, actor) -> ColumnMapping:
     return saved
 
 
-def column_mapping_set_default(*, mapping_id: int, actor) -> ColumnMapping:
+def column_mapping_set_default(*, mapping_id: int, actor: Actor) -> ColumnMapping:
     with transaction.atomic():
         saved = _locked_mapping(mapping_id, actor)
         if not sets_default_mapping(actor):
@@ -568,7 +571,7 @@ def column_mapping_set_default(*, mapping_id: int, actor) -> ColumnMapping:
     return saved
 
 
-def column_mapping_delete(*, mapping_id: int, actor) -> None:
+def column_mapping_delete(*, mapping_id: int, actor: Actor) -> None:
     """The city office deletes any mapping; others only their own, not the default."""
     with transaction.atomic():
         saved = _locked_mapping(mapping_id, actor)

@@ -17,6 +17,7 @@ from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.locks import hold
 from chuangwen.core.scoping import CONFIGURE, scope_for
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import strip_controls
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.org.models import Unit
@@ -41,7 +42,7 @@ class RateLimitedError(ServiceError):
         self.retry_after = retry_after
 
 
-def _require_key_manager(actor) -> None:
+def _require_key_manager(actor: Actor) -> None:
     # actor=None is the system itself (the management command).
     if actor is not None and not scope_for(actor).for_action(CONFIGURE).citywide:
         raise PermissionDeniedError(_("只有市级系统管理员可以管理 Open311 密钥。"))
@@ -49,7 +50,7 @@ def _require_key_manager(actor) -> None:
 
 # -- keys ----------------------------------------------------------------------------------
 def open311_key_create(
-    *, name: str, unit_id: int, channel: str = Channel.OPEN311, actor
+    *, name: str, unit_id: int, channel: str = Channel.OPEN311, actor: Actor
 ) -> tuple[Open311Key, str]:
     """A new key for an outside system; returns the row and the key itself, which is
     shown only this once."""
@@ -90,7 +91,7 @@ def open311_key_create(
     return key, raw
 
 
-def open311_key_revoke(*, key_id: int, actor) -> Open311Key:
+def open311_key_revoke(*, key_id: int, actor: Actor) -> Open311Key:
     _require_key_manager(actor)
     with transaction.atomic():
         key = Open311Key.objects.select_for_update().filter(pk=key_id).first()

@@ -4,6 +4,7 @@ from django.forms.models import BaseInlineFormSet
 
 from chuangwen.accounts.admin import register_user_inline
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.types import Actor
 
 from .models import Membership, Pairing, Unit
 from .services import (
@@ -47,7 +48,7 @@ def _may(run) -> bool:
     return True
 
 
-def check_membership_form(*, actor, data: dict, current: Membership | None, user) -> None:
+def check_membership_form(*, actor: Actor, data: dict, current: Membership | None, user) -> None:
     """The checks the services will make, on a membership form's cleaned data."""
     if current is None:
         _checked(
@@ -69,7 +70,7 @@ def check_membership_form(*, actor, data: dict, current: Membership | None, user
         )
 
 
-def save_membership(*, actor, instance: Membership, changed: list[str]) -> Membership:
+def save_membership(*, actor: Actor, instance: Membership, changed: list[str]) -> Membership:
     """Save a membership form through the services: grant a new one; change, revoke or
     grant again an existing one."""
     if instance.pk is None:

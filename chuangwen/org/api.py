@@ -2,6 +2,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chuangwen.core.bounds import Id
+from chuangwen.core.schemas import errors
 
 from . import selectors
 from .choices import UnitKind
@@ -62,7 +63,7 @@ class UnitFilter(Schema):
     territory: str | None = Field(None, description="属地代码:该属地及其下级的单位")
 
 
-@router.get("/units", response=list[UnitOut], summary="单位名录(按权限范围)")
+@router.get("/units", response={200: list[UnitOut], **errors(422)}, summary="单位名录(按权限范围)")
 @paginate
 def unit_list(request, filters: Query[UnitFilter]):
     return selectors.unit_list(
@@ -73,7 +74,9 @@ def unit_list(request, filters: Query[UnitFilter]):
     )
 
 
-@router.get("/units/{unit_id}", response=UnitDetailOut, summary="单位详情")
+@router.get(
+    "/units/{unit_id}", response={200: UnitDetailOut, **errors(404, 422)}, summary="单位详情"
+)
 def unit_detail(request, unit_id: Id):
     unit = selectors.unit_get(user=request.user, pk=unit_id)
     unit.member_rows = [

@@ -9,6 +9,7 @@ from django.db import transaction
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CHANGE, CONFIGURE, require
+from chuangwen.core.types import Actor
 from chuangwen.territory.choices import Level
 from chuangwen.territory.models import TerritoryNode
 
@@ -58,7 +59,7 @@ def unit_create(
     contact_person: str = "",
     contact_phone: str = "",
     address: str = "",
-    actor,
+    actor: Actor,
 ) -> Unit:
     require(actor, CONFIGURE)
     check_unit(name=name, kind=kind, territory=territory, parent=parent)
@@ -79,7 +80,7 @@ def unit_create(
     return unit
 
 
-def unit_update(*, unit: Unit, actor, **changes) -> Unit:
+def unit_update(*, unit: Unit, actor: Actor, **changes) -> Unit:
     unknown = set(changes) - set(UNIT_FIELDS)
     if unknown:
         raise ServiceError(f"不能修改字段:{', '.join(sorted(unknown))}")
@@ -112,7 +113,7 @@ def unit_update(*, unit: Unit, actor, **changes) -> Unit:
     return unit
 
 
-def _require_for_role(actor, *, unit: Unit, role: str) -> None:
+def _require_for_role(actor: Actor, *, unit: Unit, role: str) -> None:
     """City admins are made by the city office only; other roles by whoever may change
     the unit's territory."""
     require(
@@ -122,7 +123,7 @@ def _require_for_role(actor, *, unit: Unit, role: str) -> None:
     )
 
 
-def check_membership_grant(*, user, unit: Unit, role: str, actor) -> None:
+def check_membership_grant(*, user, unit: Unit, role: str, actor: Actor) -> None:
     if role not in Role.values:
         raise ServiceError(f"未知角色:{role}", field="role")
     _require_for_role(actor, unit=unit, role=role)
@@ -134,7 +135,7 @@ def check_membership_grant(*, user, unit: Unit, role: str, actor) -> None:
             raise ServiceError(f"{user} 已在 {unit} 担任{Role(role).label}。")
 
 
-def check_membership_change(*, membership: Membership, unit: Unit, role: str, actor) -> None:
+def check_membership_change(*, membership: Membership, unit: Unit, role: str, actor: Actor) -> None:
     """Moving a membership to another unit or role needs the right to take the old one
     away and to hand out the new one."""
     if role not in Role.values:
@@ -154,7 +155,7 @@ def check_membership_change(*, membership: Membership, unit: Unit, role: str, ac
             )
 
 
-def check_membership_remove(*, membership: Membership, actor) -> None:
+def check_membership_remove(*, membership: Membership, actor: Actor) -> None:
     _require_for_role(actor, unit=membership.unit, role=membership.role)
 
 
@@ -177,7 +178,7 @@ def _locked_membership(membership: Membership) -> Membership:
     )
 
 
-def membership_grant(*, user, unit: Unit, role: str, title: str = "", actor) -> Membership:
+def membership_grant(*, user, unit: Unit, role: str, title: str = "", actor: Actor) -> Membership:
     check_membership_grant(user=None, unit=unit, role=role, actor=actor)
     with transaction.atomic():
         membership, created = Membership.objects.select_for_update().get_or_create(
@@ -198,7 +199,12 @@ def membership_grant(*, user, unit: Unit, role: str, title: str = "", actor) -> 
 
 
 def membership_change(
-    *, membership: Membership, actor, unit: Unit | None = None, role: str | None = None, title=None
+    *,
+    membership: Membership,
+    actor: Actor,
+    unit: Unit | None = None,
+    role: str | None = None,
+    title=None,
 ) -> Membership:
     """Correct a membership in place: its unit, role or title."""
     with transaction.atomic():
@@ -229,7 +235,7 @@ def membership_change(
     return membership
 
 
-def membership_revoke(*, membership: Membership, actor) -> Membership:
+def membership_revoke(*, membership: Membership, actor: Actor) -> Membership:
     with transaction.atomic():
         membership = _locked_membership(membership)
         check_membership_remove(membership=membership, actor=actor)
@@ -249,7 +255,7 @@ def membership_revoke(*, membership: Membership, actor) -> Membership:
     return membership
 
 
-def membership_delete(*, membership: Membership, actor) -> None:
+def membership_delete(*, membership: Membership, actor: Actor) -> None:
     """Remove a membership entered by mistake; the audit row keeps what it was."""
     with transaction.atomic():
         membership = _locked_membership(membership)
@@ -299,7 +305,13 @@ def _pairing_facts(pairing: Pairing) -> dict:
 
 
 def pairing_create(
-    *, unit: Unit, territory: TerritoryNode, starts_on: date, ends_on: date, note: str = "", actor
+    *,
+    unit: Unit,
+    territory: TerritoryNode,
+    starts_on: date,
+    ends_on: date,
+    note: str = "",
+    actor: Actor,
 ) -> Pairing:
     require(actor, CONFIGURE)
     with transaction.atomic():
@@ -316,7 +328,7 @@ def pairing_create(
     return pairing
 
 
-def pairing_end(*, pairing: Pairing, ends_on: date, actor) -> Pairing:
+def pairing_end(*, pairing: Pairing, ends_on: date, actor: Actor) -> Pairing:
     require(actor, CONFIGURE)
     with transaction.atomic():
         pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
@@ -335,7 +347,7 @@ def pairing_end(*, pairing: Pairing, ends_on: date, actor) -> Pairing:
     return pairing
 
 
-def pairing_change(*, pairing: Pairing, actor, **changes) -> Pairing:
+def pairing_change(*, pairing: Pairing, actor: Actor, **changes) -> Pairing:
     """Correct a pairing: its unit, community, period or note."""
     unknown = set(changes) - set(PAIRING_FIELDS)
     if unknown:
@@ -374,7 +386,7 @@ def pairing_change(*, pairing: Pairing, actor, **changes) -> Pairing:
     return pairing
 
 
-def pairing_delete(*, pairing: Pairing, actor) -> None:
+def pairing_delete(*, pairing: Pairing, actor: Actor) -> None:
     """Remove a pairing entered by mistake; the audit row keeps what it was."""
     require(actor, CONFIGURE)
     with transaction.atomic():

@@ -14,6 +14,7 @@ from chuangwen.core.audit import audit, enqueue
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.geo import area_km2, parse_polygonal, summary, to_geojson
 from chuangwen.core.scoping import CHANGE, CONFIGURE, require
+from chuangwen.core.types import Actor
 
 from .choices import Level, NodeKind, child_level
 from .models import TerritoryNode, TerritoryState
@@ -59,7 +60,7 @@ class TerritoryImportError(ServiceError):
         self.report = report
 
 
-def _territory_changed(*, actor, reason: str) -> int:
+def _territory_changed(*, actor: Actor, reason: str) -> int:
     state, _ = TerritoryState.objects.get_or_create(pk=1)
     TerritoryState.objects.filter(pk=1).update(version=F("version") + 1)
     state.refresh_from_db()
@@ -114,7 +115,7 @@ def territory_node_create(
     land_use: str = "",
     management_level: str = "",
     owner_unit=None,
-    actor,
+    actor: Actor,
 ) -> TerritoryNode:
     require(actor, CONFIGURE)
     name = (name or "").strip()
@@ -148,7 +149,9 @@ def territory_node_create(
     return node
 
 
-def territory_node_update(*, node: TerritoryNode, actor, geometry=None, **changes) -> TerritoryNode:
+def territory_node_update(
+    *, node: TerritoryNode, actor: Actor, geometry=None, **changes
+) -> TerritoryNode:
     require(actor, CONFIGURE if geometry is not None else CHANGE, path=node.path)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -191,7 +194,7 @@ def territory_import_features(
     parent_field: str | None = None,
     parent_code: str | None = None,
     kind: str = NodeKind.ADMINISTRATIVE,
-    actor,
+    actor: Actor,
 ) -> ImportReport:
     """Create or update nodes from GeoJSON features, all or nothing.
 
@@ -301,7 +304,7 @@ class NodeSpec:
     owner_unit_id: int | None = None
 
 
-def territory_bulk_create(*, specs: list[NodeSpec], actor, batch_size: int = 500) -> int:
+def territory_bulk_create(*, specs: list[NodeSpec], actor: Actor, batch_size: int = 500) -> int:
     """Insert many generated nodes at once (parents before children), one audit row."""
     require(actor, CONFIGURE)
     known = dict(TerritoryNode.objects.values_list("code", "pk"))
@@ -347,7 +350,7 @@ def territory_bulk_create(*, specs: list[NodeSpec], actor, batch_size: int = 500
     return len(specs)
 
 
-def territory_assign_owner(*, codes: list[str], unit, actor) -> int:
+def territory_assign_owner(*, codes: list[str], unit, actor: Actor) -> int:
     """Make ``unit`` the 责任主体 of the given grids (``unit=None`` restores 属地兜底)."""
     if not codes:
         return 0
