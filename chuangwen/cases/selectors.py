@@ -10,6 +10,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from chuangwen.catalog.models import Category, RoutingRule
+from chuangwen.catalog.routing import choose_unit
 from chuangwen.core import clock
 from chuangwen.core.bounds import parse_id
 from chuangwen.core.privacy import mask_name, mask_phone, public_coordinate, redact
@@ -39,13 +41,10 @@ from .models import (
     CaseEvent,
     CasePhoto,
     CaseRating,
-    Category,
     ReopenRequest,
-    RoutingRule,
     SavedView,
     Supervision,
 )
-from .routing import choose_unit
 
 
 # -- routing -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from functools import partial
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 
+from chuangwen.catalog.models import CaseStandard, Category
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
@@ -54,8 +55,6 @@ from .models import (
     CaseEvent,
     CasePhoto,
     CaseRating,
-    CaseStandard,
-    Category,
     Postponement,
     ReopenRequest,
     SavedView,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from chuangwen.catalog import selectors as catalog
 from chuangwen.core.bounds import EARLIEST, LATEST
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import VIEW, scope_for
@@ -31,7 +32,7 @@ from chuangwen.org.selectors import unit_list
 from chuangwen.territory.choices import Level
 from chuangwen.territory.selectors import feature, node_queryset, scope_roots
 
-from . import catalog, permissions, selectors, services
+from . import permissions, selectors, services
 from .choices import (
     AccountabilityKind,
     Action,

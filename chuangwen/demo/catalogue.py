@@ -8,15 +8,15 @@ the 全国文明城市测评体系 checklists. Every 立案条件/结案条件 t
 illustrative local convention (of the kind a city's 立结案标准 publishes), not a quote
 from a standard; a city edits them through the catalogue import.
 
-Everything is created through ``chuangwen.cases.catalog`` with ``actor=None`` (the
+Everything is created through ``chuangwen.catalog.services`` with ``actor=None`` (the
 system), so the demo passes the same checks as a spreadsheet import.
 """
 
 from __future__ import annotations
 
-from chuangwen.cases.catalog import category_create, routing_rule_create, standard_create
-from chuangwen.cases.choices import CategoryKind
-from chuangwen.cases.models import CaseStandard, Category, RoutingRule
+from chuangwen.catalog.choices import CategoryKind
+from chuangwen.catalog.models import CaseStandard, Category, RoutingRule
+from chuangwen.catalog.services import category_create, routing_rule_create, standard_create
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit

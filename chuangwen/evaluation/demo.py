@@ -22,7 +22,7 @@ from django.utils import timezone
 from shapely.geometry import shape
 
 from chuangwen.accounts.services import user_create
-from chuangwen.cases.models import Category
+from chuangwen.catalog.models import Category
 from chuangwen.core.audit import audit
 from chuangwen.core.xlsx import Sheet, write_workbook
 from chuangwen.demo.city import URBAN_DISTRICTS

@@ -5,8 +5,9 @@ import pytest
 
 from chuangwen.cases.bulk import BulkRow, case_report_many
 from chuangwen.cases.choices import Channel
-from chuangwen.cases.models import Case, RoutingRule
-from chuangwen.cases.routing import choose_unit
+from chuangwen.cases.models import Case
+from chuangwen.catalog.models import RoutingRule
+from chuangwen.catalog.routing import choose_unit
 from chuangwen.open311.services import open311_key_create
 from chuangwen.org.choices import Role
 from chuangwen.org.selectors import fallback_units, territory_default_unit

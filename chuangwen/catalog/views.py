@@ -16,7 +16,7 @@ from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, scope_for
 from chuangwen.core.xlsx import error_report_xlsx, xlsx_response
 
-from . import catalog
+from . import selectors, xlsx
 from .choices import CategoryKind
 
 # The last import's error report waits in the session until it is downloaded: it only
@@ -39,7 +39,7 @@ def _tree_context(request) -> dict:
     if kind not in CategoryKind.values:
         kind = ""
     search = (request.GET.get("q") or "").strip()[:50]
-    tree = catalog.category_tree(search=search, kind=kind or None)
+    tree = selectors.category_tree(search=search, kind=kind or None)
     return {
         "tree": tree,
         "kind": kind,
@@ -55,9 +55,9 @@ def _tree_context(request) -> dict:
 def index(request):
     context = _tree_context(request)
     if request.headers.get("HX-Request"):
-        return render(request, "cases/catalog/_tree.html", context)
+        return render(request, "catalog/_tree.html", context)
     context["can_configure"] = _configures(request.user)
-    return render(request, "cases/catalog/index.html", context)
+    return render(request, "catalog/index.html", context)
 
 
 @login_required
@@ -70,18 +70,18 @@ def import_workbook(request):
     request.session.pop(ERROR_REPORT_KEY, None)
     if upload is None:
         context["error"] = _("请选择要导入的文件(.xlsx 或 .csv)。")
-        return render(request, "cases/catalog/import_result.html", context, status=400)
+        return render(request, "catalog/import_result.html", context, status=400)
     try:
-        report = catalog.catalog_import(upload=upload, actor=request.user, skip_bad_rows=skip)
+        report = xlsx.catalog_import(upload=upload, actor=request.user, skip_bad_rows=skip)
     except ServiceError as exc:
         context["error"] = exc.message
-        return render(request, "cases/catalog/import_result.html", context, status=400)
+        return render(request, "catalog/import_result.html", context, status=400)
     if report.errors:
         request.session[ERROR_REPORT_KEY] = base64.b64encode(error_report_xlsx(report)).decode(
             "ascii"
         )
     context["report"] = report
-    return render(request, "cases/catalog/import_result.html", context)
+    return render(request, "catalog/import_result.html", context)
 
 
 @login_required
@@ -98,11 +98,11 @@ def import_errors(request):
 @require_GET
 def export_workbook(request):
     _require_configure(request.user)
-    return xlsx_response(catalog.catalog_export(), "立结案标准.xlsx")
+    return xlsx_response(xlsx.catalog_export(), "立结案标准.xlsx")
 
 
 @login_required
 @require_GET
 def template_workbook(request):
     _require_configure(request.user)
-    return xlsx_response(catalog.catalog_template(), "立结案标准导入模板.xlsx")
+    return xlsx_response(xlsx.catalog_template(), "立结案标准导入模板.xlsx")
