@@ -144,3 +144,12 @@ def picker_groups() -> list[PickerGroup]:
         if options:
             result.append(PickerGroup(major.category.name, major.category.description, options))
     return result
+
+
+def minor_by_code(code: str) -> Category | None:
+    """A 小类 (active or not) by its code, with its 大类."""
+    return (
+        Category.objects.select_related("parent")
+        .filter(code=clean_code(code), parent__isnull=False)
+        .first()
+    )

@@ -39,6 +39,8 @@ from .checks import (
 )
 from .choices import CategoryKind
 from .models import CaseStandard, Category
+from .xlsx_fields import FIELD_HEADERS, FIELDS_SHEET, apply_fields, read_fields, template_notes
+from .xlsx_fields import export_rows as export_fields
 
 # -- the 立结案标准 workbook ----------------------------------------------------------------
 # The file's words are fixed Chinese, whatever language the person exporting reads: the
@@ -211,6 +213,11 @@ def catalog_import(*, upload, actor, skip_bad_rows: bool = False) -> ImportRepor
     while a row is bad unless ``skip_bad_rows``. One transaction, one audit row."""
     require(actor, CONFIGURE)
     rows = read_rows(upload, columns=COLUMNS)
+    known_minors = {r.values["minor_code"] for r in rows if r.ok and r.values["minor_code"]}
+    known_minors |= set(
+        Category.objects.filter(parent__isnull=False).values_list("code", flat=True)
+    )
+    extra = read_fields(upload, known_minors=known_minors)
     for row in rows:
         if row.ok:
             _check_row(row)
@@ -303,6 +310,7 @@ def catalog_import(*, upload, actor, skip_bad_rows: bool = False) -> ImportRepor
                 },
                 fields,
             )
+        fields_changed = apply_fields(extra, categories)
         created = sum(c for c, _ in counts.values())
         updated = sum(u for _, u in counts.values())
         name = str(getattr(upload, "name", "") or "")
@@ -315,6 +323,7 @@ def catalog_import(*, upload, actor, skip_bad_rows: bool = False) -> ImportRepor
                 f"导入立结案标准 {name}:大类新增 {counts['major'][0]}、更新 {counts['major'][1]},"
                 f"小类新增 {counts['minor'][0]}、更新 {counts['minor'][1]},"
                 f"标准新增 {counts['standard'][0]}、更新 {counts['standard'][1]}"
+                + (f",附加字段更新 {fields_changed} 个小类" if fields_changed else "")
                 + (f",跳过错误行 {len(skipped)} 行" if skipped else "")
             ),
             data={
@@ -323,6 +332,7 @@ def catalog_import(*, upload, actor, skip_bad_rows: bool = False) -> ImportRepor
                 "created": {k: c for k, (c, _) in counts.items()},
                 "updated": {k: u for k, (_, u) in counts.items()},
                 "skipped_rows": skipped,
+                "extra_fields": sorted(extra),
             },
         )
         return created, updated
@@ -369,7 +379,12 @@ def _export_rows():
 def catalog_export() -> bytes:
     """The active catalogue in the import's own columns: exporting and importing the file
     again changes nothing."""
-    return write_workbook([Sheet(SHEET_TITLE, HEADERS, _export_rows())])
+    return write_workbook(
+        [
+            Sheet(SHEET_TITLE, HEADERS, _export_rows()),
+            Sheet(FIELDS_SHEET, FIELD_HEADERS, export_fields()),
+        ]
+    )
 
 
 def catalog_template() -> bytes:
@@ -391,4 +406,10 @@ def catalog_template() -> bytes:
             "示例:部件 | B01 | 公用设施 | B0101 | 上水井盖 | B0101-01 | 井盖缺失、移位 | 紧急小时 | 2 | 井盖已补装或复位 | 企业/公用事业单位 | 50 | 7",
         ),
     ]
-    return write_workbook([Sheet(SHEET_TITLE, HEADERS, []), Sheet("填写说明", ("说明",), notes)])
+    return write_workbook(
+        [
+            Sheet(SHEET_TITLE, HEADERS, []),
+            Sheet(FIELDS_SHEET, FIELD_HEADERS, []),
+            Sheet("填写说明", ("说明",), [*notes, *template_notes()]),
+        ]
+    )
