@@ -128,7 +128,7 @@ def _weighted(rng: random.Random, table) -> str:
 def generate(count: int, collectors: dict[int, list[int]]):
     """Yields (case row, verify event rows, rating row or None) in case id order, cases in
     reporting order (as a real table fills). Rows are dicts of column → Python value."""
-    from chuangwen.cases.models import CaseStandard, RoutingRule
+    from chuangwen.catalog.models import CaseStandard, RoutingRule
     from chuangwen.demo.city import URBAN_DISTRICTS
     from chuangwen.org.choices import UnitKind
     from chuangwen.org.models import Unit

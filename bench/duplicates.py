@@ -52,7 +52,8 @@ def child() -> None:
 
     from chuangwen.cases.choices import Channel, Status
     from chuangwen.cases.duplicates import find_duplicates
-    from chuangwen.cases.models import Case, CaseStandard
+    from chuangwen.cases.models import Case
+    from chuangwen.catalog.models import CaseStandard
     from chuangwen.core import clock
     from chuangwen.demo.catalogue import load_catalogue
 

@@ -47,8 +47,8 @@ def fill():
 
     from django.db import transaction
 
-    from chuangwen.cases.choices import CategoryKind
-    from chuangwen.cases.models import Category
+    from chuangwen.catalog.choices import CategoryKind
+    from chuangwen.catalog.models import Category
     from chuangwen.evaluation.choices import InspectionStatus, Result, RoundStatus
     from chuangwen.evaluation.models import (
         Inspection,

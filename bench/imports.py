@@ -77,7 +77,7 @@ def generate_list(rows: int) -> tuple[bytes, int]:
     """The 12345 export as GBK CSV, and how many of its rows are good."""
     from shapely.geometry import Point, shape
 
-    from chuangwen.cases.models import CaseStandard
+    from chuangwen.catalog.models import CaseStandard
     from chuangwen.territory.choices import Level
     from chuangwen.territory.models import TerritoryNode
 

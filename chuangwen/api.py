@@ -8,7 +8,7 @@ from ninja.renderers import JSONRenderer
 from chuangwen.accounts.auth import API_AUTH, UNAUTHENTICATED, session_or_token
 from chuangwen.assessment.api import router as assessment_router
 from chuangwen.cases.api import router as cases_router
-from chuangwen.cases.api_categories import router as categories_router
+from chuangwen.catalog.api import router as categories_router
 from chuangwen.core.errors import ServiceError, describe_invalid, error_body
 from chuangwen.core.throttling import ADDRESS, CALLER, RateLimit
 from chuangwen.evaluation.api import router as evaluation_router

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chuangwen.territory",
     "chuangwen.org",
     "chuangwen.notifications",
+    "chuangwen.catalog",
     "chuangwen.cases",
     "chuangwen.participation",
     "chuangwen.open311",

@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/", include("chuangwen.accounts.urls")),
     path("territory/", include("chuangwen.territory.urls")),
     path("org/", include("chuangwen.org.urls")),
-    path("catalog/", include("chuangwen.cases.catalog_urls")),
+    path("catalog/", include("chuangwen.catalog.urls")),
     path("cases/", include("chuangwen.cases.urls")),
     path("notifications/", include("chuangwen.notifications.urls")),
     path("imports/", include("chuangwen.imports.urls")),

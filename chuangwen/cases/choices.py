@@ -2,14 +2,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class CategoryKind(models.TextChoices):
-    """The three families of the catalogue; the letter starts every code of the family."""
-
-    COMPONENT = "B", _("部件")
-    EVENT = "E", _("事件")
-    CIVILIZED = "W", _("文明城市")
-
-
 class Status(models.TextChoices):
     REPORTED = "reported", _("待受理")
     REGISTERED = "registered", _("已立案")

@@ -33,7 +33,8 @@ from chuangwen.cases.choices import (
     Satisfaction,
     Status,
 )
-from chuangwen.cases.models import Case, CaseStandard
+from chuangwen.cases.models import Case
+from chuangwen.catalog.models import CaseStandard
 from chuangwen.core import clock
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import Role, UnitKind

@@ -7,9 +7,8 @@ name, so 道路积水 lands under 道路与井盖 and 乱扔垃圾 under both �
 
 from __future__ import annotations
 
-from chuangwen.cases.models import Category
-from chuangwen.participation.models import PublicGroup
-from chuangwen.participation.services import public_group_save
+from chuangwen.catalog.models import Category, PublicGroup
+from chuangwen.catalog.services import public_group_save
 
 # (name, hint, words matched against the 小类 and 大类 names); empty words: the leftovers.
 GROUPS = (

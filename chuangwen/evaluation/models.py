@@ -146,7 +146,7 @@ class ChecklistItem(TimeStampedModel):
     max_points = models.DecimalField(_("分值"), **POINTS)
     deduction = models.DecimalField(_("每处扣分"), **POINTS)
     category = models.ForeignKey(
-        "cases.Category",
+        "catalog.Category",
         verbose_name=_("不合格时立案类别"),
         on_delete=models.PROTECT,
         related_name="+",
@@ -328,7 +328,7 @@ class RoundItem(models.Model):
     max_points = models.DecimalField(_("分值"), **POINTS)
     deduction = models.DecimalField(_("每处扣分"), **POINTS)
     category = models.ForeignKey(
-        "cases.Category",
+        "catalog.Category",
         verbose_name=_("不合格时立案类别"),
         on_delete=models.PROTECT,
         related_name="+",

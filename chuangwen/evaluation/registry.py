@@ -16,8 +16,8 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from chuangwen.cases.models import Category
 from chuangwen.cases.services import OutsideCityError
+from chuangwen.catalog.models import Category
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, require

@@ -10,7 +10,7 @@ from itertools import groupby
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from chuangwen.cases.models import Category
+from chuangwen.catalog.models import Category
 from chuangwen.core.scoping import EXPORT, VIEW
 from chuangwen.org.models import Unit
 from chuangwen.territory.models import TerritoryNode

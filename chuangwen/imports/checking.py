@@ -21,8 +21,9 @@ import shapely
 from django.utils.translation import gettext as _
 
 from chuangwen.cases.duplicates import DuplicateIndex
-from chuangwen.cases.models import Case, CaseStandard, Category
+from chuangwen.cases.models import Case
 from chuangwen.cases.services import BulkRow, taken_tickets
+from chuangwen.catalog.models import CaseStandard, Category
 from chuangwen.core import clock
 from chuangwen.core.validation import strip_controls
 from chuangwen.territory.routing import Chain, get_index

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from chuangwen.cases import catalog
+from chuangwen.catalog import selectors as catalog_selectors
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.web import is_htmx
 from chuangwen.core.xlsx import error_report_xlsx, xlsx_response
@@ -59,7 +59,7 @@ def _category_groups() -> list[tuple[str, list[tuple[str, str]]]]:
             f"{major.category.code} {major.category.name}",
             [(m.code, f"{m.code} {m.name}") for m in major.minors],
         )
-        for major in catalog.category_tree()
+        for major in catalog_selectors.category_tree()
         if major.minors
     ]
 

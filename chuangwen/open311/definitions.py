@@ -26,9 +26,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from chuangwen.catalog.choices import Datatype
 from chuangwen.core.errors import ServiceError
 
-from .choices import Datatype
 from .w3c import format_datetime, parse_datetime
 
 CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")

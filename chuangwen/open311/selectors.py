@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from chuangwen.cases.choices import DONE_STATUSES, Action, CategoryKind, Satisfaction, Status
-from chuangwen.cases.models import Case, CaseEvent, CaseStandard, Category
+from chuangwen.cases.choices import DONE_STATUSES, Action, Satisfaction, Status
+from chuangwen.cases.models import Case, CaseEvent
 from chuangwen.cases.selectors import (
     PUBLIC_STEPS,
     public_description,
@@ -23,6 +23,8 @@ from chuangwen.cases.selectors import (
     public_point,
     public_q,
 )
+from chuangwen.catalog.choices import CategoryKind
+from chuangwen.catalog.models import CaseStandard, Category
 from chuangwen.core.scoping import VIEW
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.org.choices import UnitKind

@@ -4,89 +4,25 @@ nothing that a passer-by could not see in the street (category, place, state).""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import shapely
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 
-from chuangwen.cases.catalog import category_tree
 from chuangwen.cases.choices import DONE_STATUSES, Status
-from chuangwen.cases.models import Case, CaseStandard, Category
+from chuangwen.cases.models import Case
 from chuangwen.cases.selectors import public_recent
+from chuangwen.catalog.models import Category
 from chuangwen.core import clock
 from chuangwen.territory.choices import Level, NodeKind
 from chuangwen.territory.models import TerritoryNode, TerritoryState
 
-from .models import PublicGroup
-
 RECENT_DAYS = 30
 # Each page re-reads the rows before it: the list stops where that would grow costly.
 MAX_PAGES = 100
-
-
-# -- the report form's category picker -------------------------------------------------------
-@dataclass(frozen=True)
-class PickerOption:
-    code: str
-    name: str
-    search: str  # the words the search box matches: names and 立案条件
-
-
-@dataclass
-class PickerGroup:
-    name: str
-    hint: str
-    options: list[PickerOption] = field(default_factory=list)
-
-
-def _option(minor: Category, major_name: str, group_name: str) -> PickerOption:
-    conditions = " ".join(s.condition for s in minor.active_standards)
-    words = f"{minor.name} {major_name} {group_name} {conditions} {minor.code}"
-    return PickerOption(code=minor.code, name=minor.name, search=words.lower())
-
-
-def picker_groups() -> list[PickerGroup]:
-    """The plain-language groups of the form with the 小类 a citizen may report (active,
-    with an active standard). Without groups configured, the 大类 of the catalogue."""
-    standards = Prefetch(
-        "standards",
-        queryset=CaseStandard.objects.filter(is_active=True).order_by("position", "code"),
-        to_attr="active_standards",
-    )
-    minors = (
-        Category.objects.filter(is_active=True, parent__is_active=True, parent__isnull=False)
-        .select_related("parent")
-        .prefetch_related(standards)
-        .order_by("position", "code")
-    )
-    groups = list(
-        PublicGroup.objects.prefetch_related(Prefetch("categories", queryset=minors)).order_by(
-            "position", "name"
-        )
-    )
-    result = []
-    for group in groups:
-        options = [
-            _option(minor, minor.parent.name, group.name)
-            for minor in group.categories.all()
-            if minor.active_standards
-        ]
-        if options:
-            result.append(PickerGroup(group.name, group.hint, options))
-    if result:
-        return result
-    for major in category_tree():
-        options = [
-            _option(minor, major.category.name, "")
-            for minor in major.minors
-            if minor.active_standards
-        ]
-        if options:
-            result.append(PickerGroup(major.category.name, major.category.description, options))
-    return result
 
 
 def category_label(code: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,17 +16,15 @@ from django.utils.translation import gettext as _
 from chuangwen.cases import selectors as case_selectors
 from chuangwen.cases import services as case_services
 from chuangwen.cases.choices import Channel, PhotoKind
-from chuangwen.cases.models import Case, Category
+from chuangwen.cases.models import Case
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.locks import hold
-from chuangwen.core.scoping import CONFIGURE, require
 from chuangwen.territory.routing import locate
 from chuangwen.territory.selectors import city_name
 
 from . import selectors
-from .models import PublicGroup
 
 # The ``source`` of portal cases: with the form's one-time key as ``external_id`` it makes
 # a second tap on "提交" (or a reload of the answer) find the first case.
@@ -226,83 +224,3 @@ def portal_report(
                 data={"photos": len(photo_ids), "followed": case.duplicate_of_id},
             )
     return Receipt(token=case.public_token, case=case, created=intake.created)
-
-
-# -- the form's groups ---------------------------------------------------------------------
-def _minors(codes: Iterable[str]) -> list[Category]:
-    codes = sorted({(c or "").strip() for c in codes if (c or "").strip()})
-    found = {
-        c.code: c
-        for c in Category.objects.filter(code__in=codes, parent__isnull=False, is_active=True)
-    }
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise ServiceError(
-            _("以下编码不是有效的小类:%(codes)s") % {"codes": "、".join(unknown)},
-            field="categories",
-        )
-    return [found[c] for c in codes]
-
-
-def public_group_save(
-    *,
-    actor,
-    name: str,
-    hint: str = "",
-    position: int = 0,
-    category_codes: Iterable[str] = (),
-    group_id: int | None = None,
-) -> PublicGroup:
-    """Create or change a group of the report form, with the 小类 it offers."""
-    require(actor, CONFIGURE)
-    name = (name or "").strip()
-    hint = (hint or "").strip()
-    if not name:
-        raise ServiceError(_("请填写分组名称。"), field="name")
-    if len(name) > 30:
-        raise ServiceError(_("分组名称不能超过 30 个字。"), field="name")
-    if len(hint) > 100:
-        raise ServiceError(_("提示不能超过 100 个字。"), field="hint")
-    try:
-        position = int(position)
-    except (TypeError, ValueError):
-        raise ServiceError(_("排序须为整数。"), field="position") from None
-    if position < 0:
-        raise ServiceError(_("排序不能为负数。"), field="position")
-    minors = _minors(category_codes)
-    with transaction.atomic():
-        clash = PublicGroup.objects.filter(name=name).exclude(pk=group_id)
-        if clash.exists():
-            raise ServiceError(_("已有名为“%(name)s”的分组。") % {"name": name}, field="name")
-        if group_id is None:
-            group = PublicGroup.objects.create(name=name, hint=hint, position=position)
-        else:
-            group = PublicGroup.objects.select_for_update().filter(pk=group_id).first()
-            if group is None:
-                raise ServiceError(_("分组不存在。"))
-            group.name, group.hint, group.position = name, hint, position
-            group.save(update_fields=["name", "hint", "position", "updated_at"])
-        group.categories.set(minors)
-        audit(
-            actor=actor,
-            action="participation.public_group_save",
-            obj=group,
-            summary=f"随手拍问题分组“{group.name}”:{len(minors)} 个小类",
-            data={"categories": [c.code for c in minors], "created": group_id is None},
-        )
-    return group
-
-
-def public_group_delete(*, actor, group_id: int) -> None:
-    require(actor, CONFIGURE)
-    with transaction.atomic():
-        group = PublicGroup.objects.select_for_update().filter(pk=group_id).first()
-        if group is None:
-            raise ServiceError(_("分组不存在。"))
-        audit(
-            actor=actor,
-            action="participation.public_group_delete",
-            obj=group,
-            summary=f"删除随手拍问题分组“{group.name}”",
-        )
-        group.delete()

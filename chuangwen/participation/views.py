@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chuangwen.cases import selectors as case_selectors
 from chuangwen.cases import services as case_services
 from chuangwen.cases.choices import HANDLING_STATUSES, ReopenRequestStatus, Satisfaction
+from chuangwen.catalog import selectors as catalog_selectors
 from chuangwen.core.bounds import parse_int
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.http import client_hash
@@ -81,7 +82,7 @@ def home(request):
 
 # -- report ----------------------------------------------------------------------------------
 def _report_context(values: dict, errors: dict, nearby=(), limited: bool = False) -> dict:
-    groups = selectors.picker_groups()
+    groups = catalog_selectors.picker_groups()
     chosen = values.get("category", "")
     # The first group offering the chosen 小类 opens with it checked (it may sit in several).
     chosen_group = next(

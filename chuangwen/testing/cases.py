@@ -17,8 +17,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from chuangwen.cases import services
-from chuangwen.cases.choices import CategoryKind, PhotoKind, Status
-from chuangwen.cases.models import CasePhoto, CaseStandard, Category, RoutingRule
+from chuangwen.cases.choices import PhotoKind, Status
+from chuangwen.cases.models import CasePhoto
+from chuangwen.catalog.choices import CategoryKind
+from chuangwen.catalog.models import CaseStandard, Category, RoutingRule
 from chuangwen.core import clock
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.org.choices import UnitKind

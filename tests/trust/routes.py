@@ -93,6 +93,8 @@ def _param(name: str, key: str) -> Callable[[object], dict]:
 IMPORTERS = only(OFFICE_ROLES | {Role.DISTRICT_OPERATOR})
 NEARBY = lambda world: {"category": "B0102", "lat": "32.02", "lng": "110.25"}  # noqa: E731
 OFFICE_POST = Route(OFFICE, ("POST",), allowed=only(OFFICE_ROLES))
+MINOR = lambda world: {"code": "B0102"}  # noqa: E731
+MINOR_FIELD = lambda world: {"code": "B0102", "field_code": "depth"}  # noqa: E731
 
 # -- the site ------------------------------------------------------------------------------
 URLS: dict[str, Route] = {
@@ -123,6 +125,20 @@ URLS: dict[str, Route] = {
     "catalog:template": Route(SHARED),
     "catalog:import": Route(OFFICE, ("GET", "POST"), allowed=only({Role.CITY_ADMIN})),
     "catalog:import_errors": Route(OFFICE, allowed=only({Role.CITY_ADMIN})),
+    # a 小类's extra fields (its Open311 attributes): edited by the city admins only
+    "catalog:fields": Route(OFFICE, kwargs=MINOR, allowed=only({Role.CITY_ADMIN})),
+    "catalog:field_add": Route(
+        OFFICE, ("GET", "POST"), kwargs=MINOR, allowed=only({Role.CITY_ADMIN})
+    ),
+    "catalog:field_edit": Route(
+        OFFICE, ("GET", "POST"), kwargs=MINOR_FIELD, allowed=only({Role.CITY_ADMIN})
+    ),
+    "catalog:field_move": Route(
+        OFFICE, ("POST",), kwargs=MINOR_FIELD, allowed=only({Role.CITY_ADMIN})
+    ),
+    "catalog:field_delete": Route(
+        OFFICE, ("POST",), kwargs=MINOR_FIELD, allowed=only({Role.CITY_ADMIN})
+    ),
     # cases
     "cases:list": Route(PAGE),
     "cases:inbox": Route(PAGE),

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from chuangwen.catalog.models import Category, RoutingRule
+from chuangwen.catalog.routing import choose_unit
 from chuangwen.org.selectors import fallback_units
 from chuangwen.territory.models import TerritoryNode
 
 from ..choices import Status
-from ..models import Case, Category, RoutingRule
-from ..routing import choose_unit
+from ..models import Case
 from .lists import case_queryset
 
 

@@ -23,6 +23,8 @@ from functools import partial
 from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
+from chuangwen.catalog.models import CaseStandard, RoutingRule
+from chuangwen.catalog.routing import choose_unit
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import scope_for
@@ -32,8 +34,7 @@ from chuangwen.territory.models import TerritoryNode
 from chuangwen.territory.routing import Chain
 
 from ..choices import THIRD_PARTY_CHANNELS, Action, Channel, Status
-from ..models import Case, CaseEvent, CaseStandard, RoutingRule
-from ..routing import choose_unit
+from ..models import Case, CaseEvent
 from ._common import _actor_unit
 from .intake import CODE_ALPHABET, _new_code, new_public_token
 from .workflow import _open_stage

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from chuangwen.catalog.models import CaseStandard, Category
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import scope_for
@@ -20,7 +21,7 @@ from chuangwen.territory.routing import Chain, locate
 from .. import permissions
 from ..choices import THIRD_PARTY_CHANNELS, TRUSTED_CHANNELS, Action, Channel, PhotoKind, Status
 from ..duplicates import find_duplicates
-from ..models import Case, CaseEvent, CasePhoto, CaseStandard, Category
+from ..models import Case, CaseEvent, CasePhoto
 from ..selectors import case_for_existing_ticket, case_for_idempotency_key, route_for
 from ._common import MAX_DESCRIPTION, _active_unit, _actor_unit, _record, _send
 from .photos import _attach_photos

@@ -4,9 +4,10 @@ whether it comes from the staff app, the REST API, Open311 or an imported list."
 import pytest
 
 from chuangwen.cases.choices import Channel
-from chuangwen.cases.models import Case, RoutingRule
-from chuangwen.cases.routing import choose_unit
+from chuangwen.cases.models import Case
 from chuangwen.cases.services import BulkRow, case_report_many
+from chuangwen.catalog.models import RoutingRule
+from chuangwen.catalog.routing import choose_unit
 from chuangwen.open311.services import open311_key_create
 from chuangwen.org.choices import Role
 from chuangwen.org.selectors import fallback_units, territory_default_unit

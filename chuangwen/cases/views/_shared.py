@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from chuangwen.catalog import selectors as catalog
 from chuangwen.core.scoping import VIEW, scope_for
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
@@ -15,7 +16,7 @@ from chuangwen.org.selectors import unit_list
 from chuangwen.territory.choices import Level
 from chuangwen.territory.selectors import node_queryset, scope_roots
 
-from .. import catalog, selectors
+from .. import selectors
 from ..choices import Channel, Status
 
 PAGE_SIZE = 50

@@ -10,9 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from chuangwen.catalog import selectors as catalog
 from chuangwen.core.errors import ServiceError
 
-from .. import catalog, selectors, services
+from .. import selectors, services
 from ..choices import Channel, PhotoKind
 from ..forms import ReportForm
 from ._shared import _outline_urls

@@ -8,7 +8,7 @@ the 全国文明城市测评体系 checklists. Every 立案条件/结案条件 t
 illustrative local convention (of the kind a city's 立结案标准 publishes), not a quote
 from a standard; a city edits them through the catalogue import.
 
-Everything is created through ``chuangwen.cases.catalog`` with ``actor=None`` (the
+Everything is created through ``chuangwen.catalog.services`` with ``actor=None`` (the
 system), so the demo passes the same checks as a spreadsheet import.
 
 The data lies in ``components``, ``events`` and ``rules``; ``loading`` creates it.

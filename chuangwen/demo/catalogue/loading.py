@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from chuangwen.cases.catalog import category_create, routing_rule_create, standard_create
-from chuangwen.cases.choices import CategoryKind
-from chuangwen.cases.models import CaseStandard, Category, RoutingRule
+from chuangwen.catalog.choices import CategoryKind
+from chuangwen.catalog.models import CaseStandard, Category, RoutingRule
+from chuangwen.catalog.services import category_create, routing_rule_create, standard_create
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
 from chuangwen.territory.models import TerritoryNode

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from chuangwen.cases.models import Category
+from chuangwen.catalog.models import Category
 from chuangwen.core.audit import audit
 from chuangwen.evaluation.choices import EntryLevel, FrameworkKind
 from chuangwen.evaluation.models import ChecklistItem, Framework, FrameworkEntry, PointType

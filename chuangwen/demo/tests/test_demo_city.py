@@ -113,7 +113,8 @@ def test_load_demo_builds_the_city(client, settings):
 
     # Case history replayed through the services: every case has its report event, and
     # the catalogue and routing rules are there.
-    from chuangwen.cases.models import Case, CaseEvent, CaseStandard, Category, RoutingRule
+    from chuangwen.cases.models import Case, CaseEvent
+    from chuangwen.catalog.models import CaseStandard, Category, RoutingRule
 
     assert Category.objects.filter(parent__isnull=False).count() >= 60
     assert (

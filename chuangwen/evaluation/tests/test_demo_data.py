@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from shapely.geometry import shape
 
-from chuangwen.cases.models import Category
+from chuangwen.catalog.models import Category
 from chuangwen.core.models import AuditEvent
 from chuangwen.demo import evaluation as demo
 from chuangwen.demo import load

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from chuangwen.cases.models import CaseStandard, Category
+from chuangwen.catalog.models import CaseStandard, Category
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
 from chuangwen.core.xlsx import Sheet, write_workbook

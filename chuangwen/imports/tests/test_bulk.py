@@ -209,9 +209,9 @@ def test_bad_input_is_refused(people, catalogue, changes, field):
 
 
 def test_the_router_answers_what_route_for_answers(city, catalogue):
-    from chuangwen.cases.models import Category, RoutingRule
     from chuangwen.cases.selectors import route_for
     from chuangwen.cases.services.bulk import Router
+    from chuangwen.catalog.models import Category, RoutingRule
     from chuangwen.territory.models import TerritoryNode
 
     # Some of every kind of rule: a grid owner, a deeper territory rule, an inactive rule.

@@ -3,8 +3,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from chuangwen.cases.models import Category
 from chuangwen.cases.tests.conftest import people  # noqa: F401  (the case tests' cast)
+from chuangwen.catalog.models import Category
 from chuangwen.open311.services import open311_key_create
 from chuangwen.testing.cases import MAOJIAN
 

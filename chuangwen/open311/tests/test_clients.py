@@ -9,7 +9,8 @@ from urllib.request import Request, urlopen
 import pytest
 from django.conf import settings
 
-from chuangwen.cases.models import Case, Category
+from chuangwen.cases.models import Case
+from chuangwen.catalog.models import Category
 from chuangwen.open311.services import open311_key_create
 from chuangwen.testing.cases import MAOJIAN, build_catalogue
 from chuangwen.testing.city import build_mini_city

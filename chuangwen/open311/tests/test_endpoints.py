@@ -4,8 +4,9 @@ import pytest
 
 from chuangwen.cases import services as cases
 from chuangwen.cases.choices import Channel, Status
-from chuangwen.cases.models import Case, Category
+from chuangwen.cases.models import Case
 from chuangwen.cases.selectors import public_timeline
+from chuangwen.catalog.models import Category
 from chuangwen.core import clock
 from chuangwen.core.models import AuditEvent
 from chuangwen.open311 import views

@@ -10,7 +10,8 @@ import pytest
 
 from chuangwen.cases import services as cases
 from chuangwen.cases.choices import Channel, Publicity
-from chuangwen.cases.models import Case, CaseEvent, Category
+from chuangwen.cases.models import Case, CaseEvent
+from chuangwen.catalog.models import Category
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
 from chuangwen.org.choices import Role

@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from chuangwen.catalog.models import PublicGroup
 from chuangwen.core.models import AuditEvent
 from chuangwen.org.choices import Role
-from chuangwen.participation.models import PublicGroup
 
 pytestmark = pytest.mark.django_db
 
@@ -19,15 +19,15 @@ def login(client, city, role=Role.CITY_ADMIN, **flags):
 
 def test_groups_are_added_changed_and_deleted_in_the_admin(client, city, catalogue):
     login(client, city, is_superuser=True)
-    assert client.get(reverse("admin:participation_publicgroup_changelist")).status_code == 200
-    assert client.get(reverse("admin:participation_publicgroup_add")).status_code == 200
+    assert client.get(reverse("admin:catalog_publicgroup_changelist")).status_code == 200
+    assert client.get(reverse("admin:catalog_publicgroup_add")).status_code == 200
     minors = [catalogue.categories[c].pk for c in ("E0102", "W0101")]
     form = {"name": "环境卫生", "hint": "垃圾、脏乱", "position": "10", "categories": minors}
-    response = client.post(reverse("admin:participation_publicgroup_add"), form)
+    response = client.post(reverse("admin:catalog_publicgroup_add"), form)
     assert response.status_code == 302
     group = PublicGroup.objects.get()
     assert sorted(c.code for c in group.categories.all()) == ["E0102", "W0101"]
-    change = reverse("admin:participation_publicgroup_change", args=[group.pk])
+    change = reverse("admin:catalog_publicgroup_change", args=[group.pk])
     response = client.post(change, {**form, "categories": minors[:1]})
     assert response.status_code == 302
     assert [c.code for c in group.categories.all()] == ["E0102"]
@@ -36,7 +36,7 @@ def test_groups_are_added_changed_and_deleted_in_the_admin(client, city, catalog
     major = catalogue.categories["E01"].pk
     refused = client.post(change, {**form, "categories": [major]})
     assert refused.status_code == 200 and [c.code for c in group.categories.all()] == ["E0102"]
-    delete = reverse("admin:participation_publicgroup_delete", args=[group.pk])
+    delete = reverse("admin:catalog_publicgroup_delete", args=[group.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 302
     assert not PublicGroup.objects.exists()
     assert AuditEvent.objects.filter(action="participation.public_group_delete").exists()
@@ -47,6 +47,6 @@ def test_staff_without_configuration_rights_is_refused(client, city, catalogue):
     user = login(client, city, role=Role.CITY_OPERATOR)
     user.user_permissions.set(Permission.objects.filter(codename__endswith="publicgroup"))
     form = {"name": "环境卫生", "hint": "", "position": "0", "categories": []}
-    response = client.post(reverse("admin:participation_publicgroup_add"), form)
+    response = client.post(reverse("admin:catalog_publicgroup_add"), form)
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert not PublicGroup.objects.exists()

@@ -9,13 +9,14 @@ from chuangwen.cases import selectors as case_selectors
 from chuangwen.cases.choices import Channel, Status
 from chuangwen.cases.models import Case, CasePhoto
 from chuangwen.cases.services import OutsideCityError
+from chuangwen.catalog import services as catalog_services
+from chuangwen.catalog.models import PublicGroup
 from chuangwen.core import clock
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
 from chuangwen.demo.public_groups import seed_public_groups
 from chuangwen.org.choices import Role
 from chuangwen.participation import services
-from chuangwen.participation.models import PublicGroup
 from chuangwen.testing.cases import MAOJIAN, at
 from chuangwen.testing.city import ROLE_HOMES
 from chuangwen.testing.images import jpeg
@@ -210,11 +211,11 @@ def test_following_a_case_that_is_not_nearby_is_refused(people):
 
 # -- groups ----------------------------------------------------------------------------------
 def test_the_office_saves_a_group_of_the_form(people):
-    group = services.public_group_save(
+    group = catalog_services.public_group_save(
         actor=people["admin"], name="道路与井盖", hint="井盖缺失", category_codes=["B0102"]
     )
     assert [c.code for c in group.categories.all()] == ["B0102"]
-    changed = services.public_group_save(
+    changed = catalog_services.public_group_save(
         actor=people["admin"],
         name="道路与井盖",
         hint="",
@@ -225,7 +226,7 @@ def test_the_office_saves_a_group_of_the_form(people):
     assert changed.pk == group.pk and changed.position == 5
     assert sorted(c.code for c in changed.categories.all()) == ["B0102", "E0502"]
     assert AuditEvent.objects.filter(action="participation.public_group_save").count() == 2
-    services.public_group_delete(actor=people["admin"], group_id=group.pk)
+    catalog_services.public_group_delete(actor=people["admin"], group_id=group.pk)
     assert not PublicGroup.objects.exists()
     assert AuditEvent.objects.filter(action="participation.public_group_delete").exists()
 
@@ -236,10 +237,12 @@ def test_the_office_saves_a_group_of_the_form(people):
 def test_groups_are_refused_to_roles_that_do_not_configure(city, people, role):
     user = city.user(role, ROLE_HOMES[role])
     with pytest.raises(PermissionDeniedError):
-        services.public_group_save(actor=user, name="环境卫生", category_codes=["E0102"])
-    group = services.public_group_save(actor=None, name="环境卫生", category_codes=["E0102"])
+        catalog_services.public_group_save(actor=user, name="环境卫生", category_codes=["E0102"])
+    group = catalog_services.public_group_save(
+        actor=None, name="环境卫生", category_codes=["E0102"]
+    )
     with pytest.raises(PermissionDeniedError):
-        services.public_group_delete(actor=user, group_id=group.pk)
+        catalog_services.public_group_delete(actor=user, group_id=group.pk)
     assert PublicGroup.objects.count() == 1
 
 
@@ -257,10 +260,10 @@ def test_groups_are_refused_to_roles_that_do_not_configure(city, people, role):
     ],
 )
 def test_a_group_with_bad_input_is_refused(people, change, field):
-    services.public_group_save(actor=None, name="环境卫生", category_codes=["E0102"])
+    catalog_services.public_group_save(actor=None, name="环境卫生", category_codes=["E0102"])
     kwargs = {"actor": people["admin"], "name": "其他", "category_codes": ["W0101"], **change}
     with pytest.raises(ServiceError) as refused:
-        services.public_group_save(**kwargs)
+        catalog_services.public_group_save(**kwargs)
     assert refused.value.field == field
     assert PublicGroup.objects.count() == 1
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from chuangwen.cases import services as case_services
 from chuangwen.cases.choices import Channel, ReopenRequestStatus, Satisfaction, Status
 from chuangwen.cases.models import Case, CaseRating, ReopenRequest
+from chuangwen.catalog import services as catalog_services
 from chuangwen.core.privacy import mask_phone
 from chuangwen.participation import selectors, services
 from chuangwen.testing.cases import MAOJIAN, ZHANGWAN
@@ -76,7 +77,7 @@ def test_the_report_page_groups_the_categories_in_plain_words(client, people):
     assert "街面秩序" in page and 'value="E0502"' in page and 'value="B0102"' in page
     assert 'name="website"' in page and 'capture="environment"' in page
     assert "回访" in page  # why the phone number is asked for
-    services.public_group_save(
+    catalog_services.public_group_save(
         actor=None, name="占道与停车", hint="乱停车、占道经营", category_codes=["E0502"]
     )
     page = html(client.get(reverse("participation:report")))

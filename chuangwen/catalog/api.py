@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import Field, Query, Router, Schema
 
-from . import catalog
+from . import selectors
 from .choices import CategoryKind
 
 router = Router(tags=["案件类别"])
@@ -51,7 +51,7 @@ def _standard(standard) -> dict:
 @router.get("", response=list[CategoryOut], summary="案件类别与立结案标准")
 def category_list(request, filters: Query[CategoryFilter]):
     rows = []
-    for category in catalog.category_list_for_api(
+    for category in selectors.category_list_for_api(
         kind=filters.kind, parent=filters.parent, q=filters.q
     ):
         # A 大类 is only a heading: cases are filed under a 小类's standard.

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from chuangwen.cases.catalog import HEADERS, catalog_export, catalog_import, catalog_template
-from chuangwen.cases.models import CaseStandard, Category
 from chuangwen.cases.services import resolve_standard
+from chuangwen.catalog.models import CaseStandard, Category
+from chuangwen.catalog.xlsx import HEADERS, catalog_export, catalog_import, catalog_template
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
 from chuangwen.core.xlsx import XLSX_CONTENT_TYPE, Sheet, write_workbook
@@ -370,7 +370,7 @@ def test_files_that_are_not_a_catalogue_are_refused(admin):
     with pytest.raises(ServiceError, match="无法读取文件"):
         catalog_import(upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 \x00\x01"), actor=admin)
     template = openpyxl.load_workbook(io.BytesIO(catalog_template()))
-    assert [s.title for s in template.worksheets] == ["立结案标准", "填写说明"]
+    assert [s.title for s in template.worksheets] == ["立结案标准", "附加字段", "填写说明"]
     assert next(template.worksheets[0].iter_rows(values_only=True)) == HEADERS
 
 

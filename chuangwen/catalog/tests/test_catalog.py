@@ -8,20 +8,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chuangwen.cases import catalog
-from chuangwen.cases.catalog import (
+from chuangwen.cases.selectors import route_for
+from chuangwen.cases.services import resolve_standard
+from chuangwen.catalog import selectors as catalog
+from chuangwen.catalog.choices import CategoryKind
+from chuangwen.catalog.models import CaseStandard, Category, RoutingRule
+from chuangwen.catalog.selectors import category_tree
+from chuangwen.catalog.services import (
     category_create,
-    category_tree,
     category_update,
     routing_rule_create,
     routing_rule_deactivate,
     standard_create,
     standard_update,
 )
-from chuangwen.cases.choices import CategoryKind
-from chuangwen.cases.models import CaseStandard, Category, RoutingRule
-from chuangwen.cases.selectors import route_for
-from chuangwen.cases.services import resolve_standard
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
 from chuangwen.core.workcalendar import TimeType
@@ -431,10 +431,10 @@ def admin_client(client, city):
 
 def test_admin_pages_render_and_write_through_the_services(admin_client, city, catalogue):
     for model in ("category", "casestandard", "routingrule"):
-        assert admin_client.get(reverse(f"admin:cases_{model}_changelist")).status_code == 200
-        assert admin_client.get(reverse(f"admin:cases_{model}_add")).status_code == 200
+        assert admin_client.get(reverse(f"admin:catalog_{model}_changelist")).status_code == 200
+        assert admin_client.get(reverse(f"admin:catalog_{model}_add")).status_code == 200
     standard = catalogue.standards["B0102-02"]
-    url = reverse("admin:cases_casestandard_change", args=[standard.pk])
+    url = reverse("admin:catalog_casestandard_change", args=[standard.pk])
     assert admin_client.get(url).status_code == 200
     form = {
         "condition": "井盖破损",
@@ -455,7 +455,7 @@ def test_admin_pages_render_and_write_through_the_services(admin_client, city, c
     ).exists()
 
     response = admin_client.post(
-        reverse("admin:cases_category_add"),
+        reverse("admin:catalog_category_add"),
         {
             "kind": "E",
             "code": "E0599",
@@ -473,7 +473,7 @@ def test_admin_pages_render_and_write_through_the_services(admin_client, city, c
 
     rule = RoutingRule.objects.get(category=catalogue.categories["B0102"])
     response = admin_client.post(
-        reverse("admin:cases_routingrule_changelist"),
+        reverse("admin:catalog_routingrule_changelist"),
         {"action": "deactivate", "_selected_action": [rule.pk]},
     )
     assert response.status_code == 302
