@@ -12,6 +12,4 @@ MENU = (
     NavItem(_("案件地图"), "cases:map", order=120),
     NavItem(_("现场上报"), "cases:report", order=130, visible=reports_in_field),
     NavItem(_("回访满意度"), "cases:satisfaction", order=140, visible=follows_satisfaction),
-    # The category catalogue comes after the directory of units.
-    NavItem(_("案件类别"), "catalog:index", order=700),
 )
