@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from ninja import Field, Query, Router, Schema
 
+from chuangwen.core.schemas import errors
+
 from . import selectors
 from .choices import CategoryKind
 
@@ -37,19 +39,19 @@ class CategoryFilter(Schema):
     q: str = Field("", description="按名称搜索")
 
 
-def _standard(standard) -> dict:
-    return {
-        "code": standard.code,
-        "condition": standard.condition,
-        "time_type": standard.time_type,
-        "time_value": float(standard.time_value),
-        "close_condition": standard.close_condition,
-        "unit_kind": standard.unit_kind,
-    }
+def _standard(standard) -> StandardOut:
+    return StandardOut(
+        code=standard.code,
+        condition=standard.condition,
+        time_type=standard.time_type,
+        time_value=float(standard.time_value),
+        close_condition=standard.close_condition,
+        unit_kind=standard.unit_kind,
+    )
 
 
-@router.get("", response=list[CategoryOut], summary="案件类别与立结案标准")
-def category_list(request, filters: Query[CategoryFilter]):
+@router.get("", response={200: list[CategoryOut], **errors(422)}, summary="案件类别与立结案标准")
+def category_list(request, filters: Query[CategoryFilter]) -> list[CategoryOut]:
     rows = []
     for category in selectors.category_list_for_api(
         kind=filters.kind, parent=filters.parent, q=filters.q
@@ -57,13 +59,13 @@ def category_list(request, filters: Query[CategoryFilter]):
         # A 大类 is only a heading: cases are filed under a 小类's standard.
         standards = [_standard(s) for s in category.active_standards] if category.parent_id else []
         rows.append(
-            {
-                "code": category.code,
-                "name": category.name,
-                "kind": category.kind,
-                "parent": category.parent.code if category.parent_id else None,
-                "standard": standards[0] if standards else None,
-                "standards": standards,
-            }
+            CategoryOut(
+                code=category.code,
+                name=category.name,
+                kind=category.kind,
+                parent=category.parent.code if category.parent_id else None,
+                standard=standards[0] if standards else None,
+                standards=standards,
+            )
         )
     return rows
