@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, ServiceError
 from chuangwen.core.scoping import CONFIGURE, require
+from chuangwen.core.types import Actor
 
 from .checks import (
     CATEGORY_FIELDS,
@@ -45,7 +46,7 @@ def category_create(
     description: str = "",
     duplicate_radius_m: int = 50,
     duplicate_window_days: int = 7,
-    actor,
+    actor: Actor,
 ) -> Category:
     require(actor, CONFIGURE)
     code = clean_code(code)
@@ -90,7 +91,7 @@ def category_create(
     return category
 
 
-def category_update(*, category: Category, actor, **fields) -> Category:
+def category_update(*, category: Category, actor: Actor, **fields) -> Category:
     unknown = set(fields) - set(CATEGORY_FIELDS)
     if unknown:
         raise ServiceError(f"不能修改字段:{', '.join(sorted(unknown))}")
@@ -149,7 +150,7 @@ def standard_create(
     close_condition: str,
     unit_kind: str = "",
     position: int = 0,
-    actor,
+    actor: Actor,
 ) -> CaseStandard:
     """``position`` 0 takes the code's sequence number, so the default standard (the
     lowest position) is the one numbered first."""
@@ -186,7 +187,7 @@ def standard_create(
     return standard
 
 
-def standard_update(*, standard: CaseStandard, actor, **fields) -> CaseStandard:
+def standard_update(*, standard: CaseStandard, actor: Actor, **fields) -> CaseStandard:
     unknown = set(fields) - set(STANDARD_FIELDS)
     if unknown:
         raise ServiceError(f"不能修改字段:{', '.join(sorted(unknown))}")
@@ -239,7 +240,7 @@ def routing_rule_create(
     unit,
     auto_dispatch: bool = True,
     note: str = "",
-    actor,
+    actor: Actor,
 ) -> RoutingRule:
     require(actor, CONFIGURE)
     if category is None and territory is None:
@@ -286,7 +287,7 @@ def routing_rule_create(
     return rule
 
 
-def routing_rule_deactivate(*, rule: RoutingRule, actor) -> RoutingRule:
+def routing_rule_deactivate(*, rule: RoutingRule, actor: Actor) -> RoutingRule:
     require(actor, CONFIGURE)
     with transaction.atomic():
         rule = RoutingRule.objects.select_for_update().get(pk=rule.pk)
@@ -321,7 +322,7 @@ def _minors(codes: Iterable[str]) -> list[Category]:
 
 def public_group_save(
     *,
-    actor,
+    actor: Actor,
     name: str,
     hint: str = "",
     position: int = 0,
@@ -368,7 +369,7 @@ def public_group_save(
     return group
 
 
-def public_group_delete(*, actor, group_id: int) -> None:
+def public_group_delete(*, actor: Actor, group_id: int) -> None:
     require(actor, CONFIGURE)
     with transaction.atomic():
         group = PublicGroup.objects.select_for_update().filter(pk=group_id).first()
@@ -384,7 +385,7 @@ def public_group_delete(*, actor, group_id: int) -> None:
 
 
 # -- a 小类's extra fields (Open311 attributes) ---------------------------------------------
-def _write_fields(*, category: Category, actor, version: str | None, change, summary: str):
+def _write_fields(*, category: Category, actor: Actor, version: str | None, change, summary: str):
     """Lock the 小类, refuse an edit made on an older list, apply ``change`` (old list →
     new list), check the result whole, save and audit."""
     require(actor, CONFIGURE)
@@ -416,7 +417,12 @@ def _index_of(fields: list[dict], code: str) -> int:
 
 
 def category_field_save(
-    *, category: Category, field: dict, actor, code: str | None = None, version: str | None = None
+    *,
+    category: Category,
+    field: dict,
+    actor: Actor,
+    code: str | None = None,
+    version: str | None = None,
 ) -> Category:
     """Add ``field`` at the end (``code`` None) or replace the field ``code`` with it."""
     entry = clean_field(field)
@@ -438,7 +444,7 @@ def category_field_save(
 
 
 def category_field_move(
-    *, category: Category, code: str, step: int, actor, version: str | None = None
+    *, category: Category, code: str, step: int, actor: Actor, version: str | None = None
 ) -> Category:
     """Move the field ``code`` one place up (``step`` -1) or down (+1)."""
     if step not in (-1, 1):
@@ -461,7 +467,7 @@ def category_field_move(
 
 
 def category_field_delete(
-    *, category: Category, code: str, actor, version: str | None = None
+    *, category: Category, code: str, actor: Actor, version: str | None = None
 ) -> Category:
     def change(fields: list[dict]) -> list[dict]:
         index = _index_of(fields, code)

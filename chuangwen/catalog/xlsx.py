@@ -11,6 +11,7 @@ from django.utils import translation
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, require
+from chuangwen.core.types import Actor
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.core.xlsx import (
     Column,
@@ -206,7 +207,7 @@ def _flag_disagreements(rows: list[Row]) -> None:
                 )
 
 
-def catalog_import(*, upload, actor, skip_bad_rows: bool = False) -> ImportReport:
+def catalog_import(*, upload, actor: Actor, skip_bad_rows: bool = False) -> ImportReport:
     """Create or update 大类, 小类 and standards from the 立结案标准 workbook (.xlsx, or
     .csv in UTF-8 or GBK), matched by code. Entries the file does not name stay as they
     are, and so do optional cells left blank. Every row is checked first; nothing is saved

@@ -23,6 +23,7 @@ from chuangwen.assessment.choices import (
 from chuangwen.assessment.models import Publication, Result, Scheme
 from chuangwen.assessment.permissions import UNIT_APPEAL_ROLES, may_appeal
 from chuangwen.core import clock
+from chuangwen.core.types import Actor
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.org.choices import Role
 from chuangwen.org.models import Membership
@@ -161,7 +162,7 @@ PENDING_REASONS = {
 }
 
 
-def seed_schemes(actor=None) -> int:
+def seed_schemes(actor: Actor = None) -> int:
     """The default scheme of every subject type that has none yet."""
     made = 0
     for subject_type, (name, note, components) in SCHEMES.items():
@@ -194,7 +195,7 @@ def _office_user():
     return membership.user if membership else None
 
 
-def _enter_figures(rng: random.Random, entry_periods, actor, now: datetime) -> int:
+def _enter_figures(rng: random.Random, entry_periods, actor: Actor, now: datetime) -> int:
     """Plausible survey and material figures for what the current schemes need: each
     subject keeps its own level from one period to the next, with some noise."""
     entered = 0
@@ -258,7 +259,7 @@ def _appellant(publication: Publication, kinds: tuple[str, ...]):
     return None
 
 
-def _appeals(published: dict, actor, now: datetime) -> tuple[int, int]:
+def _appeals(published: dict, actor: Actor, now: datetime) -> tuple[int, int]:
     """One decided appeal on the month's district results, one waiting on the quarter's
     street results. Returns (decided, pending)."""
     decided = pending = 0

@@ -36,6 +36,7 @@ from chuangwen.cases.choices import (
 from chuangwen.cases.models import Case
 from chuangwen.catalog.models import CaseStandard
 from chuangwen.core import clock
+from chuangwen.core.types import Actor
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import Role, UnitKind
 from chuangwen.org.models import Membership, Unit
@@ -210,7 +211,7 @@ class History:
             return self.calendar.deadline(t, minutes / 60, "work_hours")
         return t + timedelta(minutes=minutes)
 
-    def photo(self, kind: str, actor) -> int:
+    def photo(self, kind: str, actor: Actor) -> int:
         content = self.rng.choice(self.photos[kind])
         upload = SimpleUploadedFile("photo.jpg", content, content_type="image/jpeg")
         return services.photo_upload(upload=upload, actor=actor, kind=kind).pk

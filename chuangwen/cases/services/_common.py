@@ -7,6 +7,7 @@ from datetime import datetime
 
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import scope_for
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import clean_text
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.org.choices import Role, UnitKind
@@ -24,7 +25,7 @@ class CaseNotFoundError(ServiceError):
     case away from the unit): for them it is a conflict, not a wrong id."""
 
 
-def _actor_unit(actor, case: Case) -> int | None:
+def _actor_unit(actor: Actor, case: Case) -> int | None:
     """The unit the actor acts for: the case's unit when they belong to it."""
     if actor is None:
         return None
@@ -39,7 +40,7 @@ def _record(
     case: Case,
     *,
     action: str,
-    actor,
+    actor: Actor,
     now: datetime,
     from_status: str,
     note: str = "",
@@ -113,7 +114,7 @@ def _for_update(queryset):
     return queryset.select_for_update(of=("self",))
 
 
-def _locked_case(case_id: int, actor) -> Case:
+def _locked_case(case_id: int, actor: Actor) -> Case:
     """The case, row-locked, as far as ``actor`` can see it: outside the caller's scope
     the case does not exist for them."""
     queryset = Case.objects.all() if actor is None else Case.objects.scoped_for(actor)

@@ -9,6 +9,7 @@ from django.db import transaction
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import clean_text
 
 from .. import permissions
@@ -21,7 +22,7 @@ def accountability_record(
     *,
     kind: str,
     reason: str,
-    actor,
+    actor: Actor,
     unit_id: int | None = None,
     case_id: int | None = None,
     supervision_id: int | None = None,

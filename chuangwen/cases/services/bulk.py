@@ -28,6 +28,7 @@ from chuangwen.catalog.routing import choose_unit
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import scope_for
+from chuangwen.core.types import Actor
 from chuangwen.org.models import Unit
 from chuangwen.org.selectors import fallback_units
 from chuangwen.territory.models import TerritoryNode
@@ -118,7 +119,7 @@ class Router:
 def case_report_many(
     *,
     rows: Sequence[BulkRow],
-    actor,
+    actor: Actor,
     channel: str,
     source: str,
     batch_size: int = BATCH_SIZE,
@@ -176,7 +177,7 @@ def case_report_many(
 def _insert_batch(
     batch: list[BulkRow],
     *,
-    actor,
+    actor: Actor,
     channel: str,
     source: str,
     routes: Router,
@@ -358,7 +359,7 @@ def _tables() -> dict[type, _Table]:
 _TABLES: dict[str, dict[type, _Table]] = {}
 
 
-def _shared(actor, channel: str, source: str, now: datetime) -> dict:
+def _shared(actor: Actor, channel: str, source: str, now: datetime) -> dict:
     """What every case of a batch has in common."""
     return {
         "status": Status.REPORTED,
@@ -410,7 +411,7 @@ def _ids(model, field: str, keys: list) -> dict:
     return found
 
 
-def _write(rows, codes, actor, channel, source, routes: Router, now: datetime) -> list[int]:
+def _write(rows, codes, actor: Actor, channel, source, routes: Router, now: datetime) -> list[int]:
     tables = _tables()
     shared = _shared(actor, channel, source, now)
     # Public tokens as new_public_token makes them: 12 of the 32 symbols.

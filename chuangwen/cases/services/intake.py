@@ -14,6 +14,7 @@ from chuangwen.catalog.models import CaseStandard, Category
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import scope_for
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import clean_text
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.territory.routing import Chain, locate
@@ -101,7 +102,7 @@ def case_report(
     description: str,
     lat,
     lng,
-    actor,
+    actor: Actor,
     address: str = "",
     channel: str | None = None,
     reporter_name: str = "",
@@ -294,7 +295,7 @@ def case_report(
 
 
 def _followable(
-    category: Category, lat: float, lng: float, case_id, now: datetime, *, actor
+    category: Category, lat: float, lng: float, case_id, now: datetime, *, actor: Actor
 ) -> Case:
     """The open case a reporter chose to follow, if it is one of the duplicates offered:
     for an account, only among the cases it may see."""

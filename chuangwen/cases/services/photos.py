@@ -11,13 +11,16 @@ from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import scope_for
+from chuangwen.core.types import Actor
 
 from .. import permissions, retention
 from ..choices import PhotoKind
 from ..models import Case, CasePhoto, photo_path
 
 
-def _attach_photos(case: Case, photo_ids: Sequence[int], *, kind: str, actor) -> list[CasePhoto]:
+def _attach_photos(
+    case: Case, photo_ids: Sequence[int], *, kind: str, actor: Actor
+) -> list[CasePhoto]:
     if not photo_ids:
         return []
     ids = {int(i) for i in photo_ids}
@@ -36,7 +39,7 @@ def _attach_photos(case: Case, photo_ids: Sequence[int], *, kind: str, actor) ->
 
 
 def photo_upload(
-    *, upload, actor, case_id: int | None = None, kind: str = PhotoKind.BEFORE
+    *, upload, actor: Actor, case_id: int | None = None, kind: str = PhotoKind.BEFORE
 ) -> CasePhoto:
     """Store one checked picture (EXIF stripped). Without a case it waits, owned by its
     uploader, to be attached by the report or step that names it."""

@@ -11,6 +11,7 @@ from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.scoping import CHANGE
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import clean_text
 
 from .. import permissions
@@ -32,7 +33,7 @@ from .workflow import _begin, _reopen
 
 # -- publication ---------------------------------------------------------------------------
 def case_publicity_set(
-    *, case_id: int, actor, publicity: str, public_text: str = "", version: int | None = None
+    *, case_id: int, actor: Actor, publicity: str, public_text: str = "", version: int | None = None
 ) -> Case:
     """The office publishes a case on the public channels, hides it, or leaves it to its
     channel's default, and may write the text the public reads instead of the
@@ -165,7 +166,7 @@ def reopen_request_submit(*, token: str, reason: str) -> ReopenRequest:
 
 
 def reopen_request_decide(
-    *, request_id: int, approve: bool, actor, note: str = ""
+    *, request_id: int, approve: bool, actor: Actor, note: str = ""
 ) -> ReopenRequest:
     """An operator's review: approval reopens the case (registered again, back to
     dispatch); a refusal needs a reason, which the reporter sees."""

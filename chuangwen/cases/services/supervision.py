@@ -9,6 +9,7 @@ from django.db import connection, transaction
 
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import clean_text
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.choices import Role, UnitKind
@@ -72,7 +73,7 @@ def _issue(
     kind: str,
     level: int,
     note: str,
-    actor,
+    actor: Actor,
     now: datetime,
     reply_days: int = 1,
 ) -> Supervision:
@@ -175,7 +176,7 @@ def _leaders() -> list:
 
 
 def supervision_issue(
-    *, case_id: int, kind: str, note: str, actor, reply_days: int = 1
+    *, case_id: int, kind: str, note: str, actor: Actor, reply_days: int = 1
 ) -> Supervision:
     """领导督办 / 重点督办 issued by hand."""
     if kind not in (SupervisionKind.LEADER, SupervisionKind.KEY):
@@ -203,7 +204,7 @@ def supervision_issue(
         return order
 
 
-def supervision_answer(*, supervision_id: int, answer: str, actor) -> Supervision:
+def supervision_answer(*, supervision_id: int, answer: str, actor: Actor) -> Supervision:
     with transaction.atomic():
         order = (
             _for_update(Supervision.objects.select_related("case"))

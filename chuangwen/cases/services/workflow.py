@@ -12,6 +12,7 @@ from django.db import transaction
 
 from chuangwen.core import clock
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.workcalendar import TimeType, get_calendar
 from chuangwen.org.models import Unit
 
@@ -65,7 +66,7 @@ class Transition:
 
     case: Case
     action: str
-    actor: object
+    actor: Actor
     now: datetime
     from_status: str
 
@@ -109,7 +110,7 @@ def _move(
     to_status: str,
     *,
     action: str,
-    actor,
+    actor: Actor,
     now: datetime,
     note: str = "",
     data: dict | None = None,
@@ -135,12 +136,14 @@ def _move(
     )
 
 
-def _register(case: Case, *, actor, now: datetime, note: str) -> None:
+def _register(case: Case, *, actor: Actor, now: datetime, note: str) -> None:
     case.registered_at = now
     _move(case, Status.REGISTERED, action=Action.ACCEPT, actor=actor, now=now, note=note)
 
 
-def _dispatch(case: Case, *, unit: Unit, actor, now: datetime, note: str, actor_unit=None) -> None:
+def _dispatch(
+    case: Case, *, unit: Unit, actor: Actor, now: datetime, note: str, actor_unit=None
+) -> None:
     case.unit = unit
     case.dispatched_at = now
     case.signed_at = case.handled_at = None
@@ -165,7 +168,7 @@ def _dispatch(case: Case, *, unit: Unit, actor, now: datetime, note: str, actor_
     )
 
 
-def _begin(case_id: int, action: str, actor, version: int | None) -> Transition:
+def _begin(case_id: int, action: str, actor: Actor, version: int | None) -> Transition:
     case = _locked_case(case_id, actor)
     if version is not None and int(version) != case.version:
         raise ConflictError("案件已被他人处理,请刷新后重试。")
@@ -195,21 +198,26 @@ def _step(t: Transition, to_status: str, *, note: str = "", data: dict | None = 
     return _finish(t)
 
 
-def case_accept(*, case_id: int, actor, note: str = "", version: int | None = None) -> Case:
+def case_accept(*, case_id: int, actor: Actor, note: str = "", version: int | None = None) -> Case:
     with transaction.atomic():
         t = _begin(case_id, Action.ACCEPT, actor, version)
         _register(t.case, actor=actor, now=t.now, note=_optional_note(note))
         return _finish(t)
 
 
-def case_reject(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
+def case_reject(*, case_id: int, actor: Actor, note: str, version: int | None = None) -> Case:
     with transaction.atomic():
         t = _begin(case_id, Action.REJECT, actor, version)
         return _step(t, Status.INVALID, note=_required_note(note, "不予受理的理由"))
 
 
 def case_dispatch(
-    *, case_id: int, actor, unit_id: int | None = None, note: str = "", version: int | None = None
+    *,
+    case_id: int,
+    actor: Actor,
+    unit_id: int | None = None,
+    note: str = "",
+    version: int | None = None,
 ) -> Case:
     with transaction.atomic():
         t = _begin(case_id, Action.DISPATCH, actor, version)
@@ -225,14 +233,14 @@ def case_dispatch(
         return _finish(t)
 
 
-def case_sign(*, case_id: int, actor, note: str = "", version: int | None = None) -> Case:
+def case_sign(*, case_id: int, actor: Actor, note: str = "", version: int | None = None) -> Case:
     with transaction.atomic():
         t = _begin(case_id, Action.SIGN, actor, version)
         t.case.signed_at = t.now
         return _step(t, Status.IN_PROGRESS, note=_optional_note(note))
 
 
-def case_send_back(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
+def case_send_back(*, case_id: int, actor: Actor, note: str, version: int | None = None) -> Case:
     """回退: "not ours". The dispatch's deadline lapses; the operator dispatches again."""
     with transaction.atomic():
         t = _begin(case_id, Action.SEND_BACK, actor, version)
@@ -260,7 +268,7 @@ def case_send_back(*, case_id: int, actor, note: str, version: int | None = None
 def case_finish(
     *,
     case_id: int,
-    actor,
+    actor: Actor,
     note: str = "",
     photo_ids: Sequence[int] = (),
     version: int | None = None,
@@ -275,7 +283,7 @@ def case_finish(
 
 
 def case_postpone(
-    *, case_id: int, actor, value, note: str, version: int | None = None
+    *, case_id: int, actor: Actor, value, note: str, version: int | None = None
 ) -> Postponement:
     """延期申请 by the unit; the deadline only moves when an operator approves."""
     with transaction.atomic():
@@ -300,7 +308,7 @@ def case_postpone(
 
 
 def case_postpone_decide(
-    *, case_id: int, actor, approve: bool, note: str = "", version: int | None = None
+    *, case_id: int, actor: Actor, approve: bool, note: str = "", version: int | None = None
 ) -> Case:
     action = Action.POSTPONE_APPROVE if approve else Action.POSTPONE_REJECT
     with transaction.atomic():
@@ -354,7 +362,7 @@ def case_postpone_decide(
 def case_verify(
     *,
     case_id: int,
-    actor,
+    actor: Actor,
     ok: bool,
     note: str = "",
     photo_ids: Sequence[int] = (),
@@ -405,14 +413,14 @@ def _reopen(t: Transition, reason: str, *, asked_at: datetime) -> Case:
     return _step(t, Status.REGISTERED, note=reason)
 
 
-def case_reopen(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
+def case_reopen(*, case_id: int, actor: Actor, note: str, version: int | None = None) -> Case:
     with transaction.atomic():
         t = _begin(case_id, Action.REOPEN, actor, version)
         reason = _required_note(note, "重新立案理由")
         return _reopen(t, reason, asked_at=t.now)
 
 
-def case_cancel(*, case_id: int, actor, note: str, version: int | None = None) -> Case:
+def case_cancel(*, case_id: int, actor: Actor, note: str, version: int | None = None) -> Case:
     with transaction.atomic():
         t = _begin(case_id, Action.CANCEL, actor, version)
         reason = _required_note(note, "作废理由")
@@ -421,7 +429,7 @@ def case_cancel(*, case_id: int, actor, note: str, version: int | None = None) -
 
 
 # -- duplicates ----------------------------------------------------------------------------
-def _merge_into(case: Case, original: Case, *, actor, now: datetime, note: str) -> None:
+def _merge_into(case: Case, original: Case, *, actor: Actor, now: datetime, note: str) -> None:
     """Close ``case`` as a duplicate of ``original``; its reporter follows the original."""
     case.duplicate_of = original
     case.closed_at = now
@@ -437,7 +445,9 @@ def _merge_into(case: Case, original: Case, *, actor, now: datetime, note: str) 
     )
 
 
-def _record_merge_on(original: Case, duplicate: Case, *, actor, now: datetime, note: str = ""):
+def _record_merge_on(
+    original: Case, duplicate: Case, *, actor: Actor, now: datetime, note: str = ""
+):
     """The original's own history names the report merged into it."""
     _record(
         original,
@@ -451,7 +461,9 @@ def _record_merge_on(original: Case, duplicate: Case, *, actor, now: datetime, n
     )
 
 
-def case_merge(*, case_id: int, into_id, actor, note: str = "", version: int | None = None) -> Case:
+def case_merge(
+    *, case_id: int, into_id, actor: Actor, note: str = "", version: int | None = None
+) -> Case:
     """An operator merges a duplicate into the case that goes on: the duplicate closes
     with a link, and both histories record it."""
     try:
@@ -488,7 +500,7 @@ def case_transition(
     *,
     case_id: int,
     action: str,
-    actor,
+    actor: Actor,
     note: str = "",
     version: int | None = None,
     unit_id: int | None = None,

@@ -15,6 +15,7 @@ from django.db import transaction
 from chuangwen.cases import services as case_services
 from chuangwen.cases.choices import PhotoKind, Status
 from chuangwen.core import clock
+from chuangwen.core.types import Actor
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.demo.history import demo_pictures
 from chuangwen.evaluation import services
@@ -45,7 +46,7 @@ class _Player:
         self.pictures = demo_pictures(rng)
         self.items: dict[tuple[int, int], list[RoundItem]] = {}
 
-    def photo(self, actor, kind=PhotoKind.BEFORE) -> int:
+    def photo(self, actor: Actor, kind=PhotoKind.BEFORE) -> int:
         content = self.rng.choice(self.pictures[kind])
         upload = SimpleUploadedFile("photo.jpg", content, content_type="image/jpeg")
         return case_services.photo_upload(upload=upload, actor=actor, kind=kind).pk
