@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from django.db import IntegrityError
 from django.utils import translation
 
 from chuangwen.core.audit import audit
@@ -14,17 +13,18 @@ from chuangwen.core.scoping import CONFIGURE, require
 from chuangwen.core.types import Actor
 from chuangwen.core.workcalendar import TimeType
 from chuangwen.core.xlsx import (
+    Batch,
     Column,
     ImportReport,
     Row,
     Sheet,
-    apply_rows,
-    flag_duplicates,
+    each_row,
+    import_rows,
     number_cell,
     parse_decimal,
     parse_int,
     parse_text,
-    read_rows,
+    unique,
     write_workbook,
 )
 from chuangwen.org.choices import UnitKind
@@ -213,18 +213,14 @@ def catalog_import(*, upload, actor: Actor, skip_bad_rows: bool = False) -> Impo
     are, and so do optional cells left blank. Every row is checked first; nothing is saved
     while a row is bad unless ``skip_bad_rows``. One transaction, one audit row."""
     require(actor, CONFIGURE)
-    rows = read_rows(upload, columns=COLUMNS)
-    known_minors = {r.values["minor_code"] for r in rows if r.ok and r.values["minor_code"]}
-    known_minors |= set(
-        Category.objects.filter(parent__isnull=False).values_list("code", flat=True)
-    )
-    extra = read_fields(upload, known_minors=known_minors)
-    for row in rows:
-        if row.ok:
-            _check_row(row)
-    flag_duplicates(rows, key="code", header="标准编码")
-    _flag_disagreements(rows)
-    skipped = [row.number for row in rows if not row.ok]
+    extra: dict = {}
+
+    def read_extra(rows: list[Row]) -> None:
+        # The 附加字段 sheet may name the 小类 this file creates as well as existing ones.
+        known = {r.values["minor_code"] for r in rows if r.ok and r.values["minor_code"]}
+        known |= set(Category.objects.filter(parent__isnull=False).values_list("code", flat=True))
+        extra.update(read_fields(upload, known_minors=known))
+
     counts = {"major": [0, 0], "minor": [0, 0], "standard": [0, 0]}  # [created, updated]
 
     def upsert(model, lookup: dict, key: str, level: str, create: dict, update: dict):
@@ -245,7 +241,8 @@ def catalog_import(*, upload, actor: Actor, skip_bad_rows: bool = False) -> Impo
                 counts[level][1] += 1
         return obj
 
-    def save(good: list[Row]) -> tuple[int, int]:
+    def save(batch: Batch) -> tuple[int, int]:
+        good = batch.rows
         codes = {r.values[k] for r in good for k in ("major_code", "minor_code")}
         categories = {
             c.code: c for c in Category.objects.select_for_update().filter(code__in=codes)
@@ -314,37 +311,43 @@ def catalog_import(*, upload, actor: Actor, skip_bad_rows: bool = False) -> Impo
         fields_changed = apply_fields(extra, categories)
         created = sum(c for c, _ in counts.values())
         updated = sum(u for _, u in counts.values())
-        name = str(getattr(upload, "name", "") or "")
         audit(
             actor=actor,
             action="cases.catalog_import",
             object_type=CaseStandard._meta.label_lower,
             object_id="",
             summary=(
-                f"导入立结案标准 {name}:大类新增 {counts['major'][0]}、更新 {counts['major'][1]},"
+                f"导入立结案标准 {batch.file}:大类新增 {counts['major'][0]}、更新 {counts['major'][1]},"
                 f"小类新增 {counts['minor'][0]}、更新 {counts['minor'][1]},"
                 f"标准新增 {counts['standard'][0]}、更新 {counts['standard'][1]}"
                 + (f",附加字段更新 {fields_changed} 个小类" if fields_changed else "")
-                + (f",跳过错误行 {len(skipped)} 行" if skipped else "")
+                + batch.skipped_note
             ),
             data={
-                "file": name,
+                "file": batch.file,
                 "rows": len(good),
                 "created": {k: c for k, (c, _) in counts.items()},
                 "updated": {k: u for k, (_, u) in counts.items()},
-                "skipped_rows": skipped,
+                "skipped_rows": batch.skipped,
                 "extra_fields": sorted(extra),
             },
         )
         return created, updated
 
-    try:
-        return apply_rows(rows, skip_bad_rows=skip_bad_rows, save=save)
-    except IntegrityError:
+    return import_rows(
+        upload,
+        columns=COLUMNS,
+        checks=[
+            read_extra,
+            each_row(_check_row, ok_only=True),
+            unique("code", "标准编码"),
+            _flag_disagreements,
+        ],
+        save=save,
+        skip_bad_rows=skip_bad_rows,
         # Someone else saved the same code between our read and our write.
-        raise ServiceError(
-            "导入时编码与他人同时保存的数据冲突,请重新导入。", field="file"
-        ) from None
+        conflict=ServiceError("导入时编码与他人同时保存的数据冲突,请重新导入。", field="file"),
+    )
 
 
 def _export_rows():
