@@ -18,7 +18,7 @@ from chuangwen.org.models import Membership
 from chuangwen.territory.choices import Level
 from chuangwen.territory.models import TerritoryNode
 
-from . import indicators, periods, scoring, selectors, services
+from . import periods, scoring, selectors, services
 from .choices import (
     ENTERED_KINDS,
     RANKED_SUBJECTS,
@@ -29,6 +29,7 @@ from .choices import (
 )
 from .models import Publication, Result, Scheme
 from .permissions import UNIT_APPEAL_ROLES, may_appeal
+from .selectors import indicators
 
 
 def _rate(indicator, label, points, target, step):

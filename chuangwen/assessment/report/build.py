@@ -317,7 +317,7 @@ def _combined(rows: list[dict]) -> dict:
 
 def _headline(period: Period, district_ids: list[int], as_of: datetime) -> list[Figure]:
     def figures(p: Period) -> dict:
-        computed = indicators.compute(
+        computed = selectors.compute(
             subject_type=SubjectType.DISTRICT, start=p.start, end=p.end, as_of=as_of
         )
         rows = [computed[i] for i in district_ids if i in computed]
@@ -334,7 +334,7 @@ def _headline(period: Period, district_ids: list[int], as_of: datetime) -> list[
 def _scope_territories(user) -> tuple[bool, list]:
     """Whether the reader sees the whole city, and the districts their report covers."""
     scope = scope_for(user).for_action(EXPORT)
-    districts = indicators.subjects(SubjectType.DISTRICT)
+    districts = selectors.subjects(SubjectType.DISTRICT)
     if scope.citywide:
         return True, districts
     return False, [d for d in districts if d.territory_path and scope.covers_path(d.territory_path)]
@@ -428,7 +428,7 @@ def _overdue(user, period: Period, as_of: datetime) -> list[OverdueCase]:
     """The cases behind the 超时数 figure: due in the period (up to the moment the figures
     are taken), not closed on time by then, and not waiting on an approved extension.
     The same predicate as the indicator, so the list and the headline count agree."""
-    until = indicators.as_of_moment(period.end, as_of)
+    until = selectors.as_of_moment(period.end, as_of)
     closed = Q(closed_at__lt=until)
     rows = (
         _cases(user)

@@ -12,7 +12,7 @@ from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.validation import clean_text
 
-from .. import indicators, periods, selectors
+from .. import periods, selectors
 from ..choices import (
     ENTERED_KINDS,
     ComponentKind,
@@ -75,7 +75,7 @@ def figure_enter(
         raise PermissionDeniedError("只有市创文办可以录入考评数据。")
     subject_type = _subject_type(subject_type)
     kind, value, note = _entry(kind, value, note)
-    if str(subject_id).strip() not in {str(s.id) for s in indicators.subjects(subject_type)}:
+    if str(subject_id).strip() not in {str(s.id) for s in selectors.subjects(subject_type)}:
         raise ServiceError("考评对象不存在。", field="subject")
     with transaction.atomic():
         period = _entry_period(period_key, subject_type)
@@ -100,7 +100,7 @@ def figures_enter(
     if not manages_assessment(actor):
         raise PermissionDeniedError("只有市创文办可以录入考评数据。")
     subject_type = _subject_type(subject_type)
-    known = {str(s.id): s for s in indicators.subjects(subject_type)}
+    known = {str(s.id): s for s in selectors.subjects(subject_type)}
     wanted: dict[int, Decimal] = {}
     text = ""
     for subject_id, value in values.items():

@@ -3,9 +3,9 @@
 
 from django import template
 
-from ..dashboard import may_view
 from ..permissions import manages_assessment
 from ..report import may_read_report
+from ..selectors.dashboard import may_view
 
 register = template.Library()
 
