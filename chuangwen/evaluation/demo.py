@@ -34,15 +34,15 @@ from chuangwen.territory.models import TerritoryNode
 from chuangwen.territory.routing import invalidate, locate
 
 from .choices import EntryLevel, FrameworkKind
-from .frameworks import (
+from .models import ChecklistItem, Framework, FrameworkEntry, Point, PointType
+from .services import (
     ENTRY_HEADERS,
     ENTRY_SHEET,
     NEGATIVE_HEADERS,
     NEGATIVE_SHEET,
     framework_import,
+    point_create,
 )
-from .models import ChecklistItem, Framework, FrameworkEntry, Point, PointType
-from .registry import point_create
 
 CYCLE_START = 2024
 FRAMEWORK_NAME = "全国文明城市典范城市测评体系(演示样例)"
