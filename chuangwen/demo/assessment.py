@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from chuangwen.assessment import indicators, periods, scoring, selectors, services
+from chuangwen.assessment import periods, scoring, selectors, services
 from chuangwen.assessment.choices import (
     ENTERED_KINDS,
     RANKED_SUBJECTS,
@@ -22,6 +22,7 @@ from chuangwen.assessment.choices import (
 )
 from chuangwen.assessment.models import Publication, Result, Scheme
 from chuangwen.assessment.permissions import UNIT_APPEAL_ROLES, may_appeal
+from chuangwen.assessment.selectors import indicators
 from chuangwen.core import clock
 from chuangwen.core.types import Actor
 from chuangwen.core.workcalendar import get_calendar

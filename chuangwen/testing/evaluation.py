@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import connection
 
 from chuangwen.evaluation.models import ChecklistItem, Point, PointType
-from chuangwen.evaluation.registry import point_create
+from chuangwen.evaluation.services import point_create
 from chuangwen.territory.choices import Level
 
 from .cases import Catalogue

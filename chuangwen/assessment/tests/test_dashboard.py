@@ -45,8 +45,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chuangwen.assessment import dashboard, services
+from chuangwen.assessment import services
 from chuangwen.assessment.models import Publication
+from chuangwen.assessment.selectors import dashboard
 from chuangwen.cases import services as case_services
 from chuangwen.cases.choices import PhotoKind, SupervisionKind
 from chuangwen.cases.models import Case, CasePhoto, Supervision

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from chuangwen.assessment import selectors
+from chuangwen.assessment import periods, selectors
 from chuangwen.assessment.choices import RANKED_SUBJECTS, AppealStatus, SubjectType
 from chuangwen.assessment.models import Appeal, EnteredFigure, Publication, Result, Scheme
 from chuangwen.demo import assessment as demo
@@ -50,7 +50,7 @@ def test_seed_publishes_the_last_quarter_and_month(seeded, office):
     assert all(Decimal(70) <= v <= 100 for v in values)
     # Published after the period ended, from the figures as they stood then.
     for publication in Publication.objects.all():
-        assert publication.computed_at >= selectors.periods.parse(publication.period_key).end
+        assert publication.computed_at >= periods.parse(publication.period_key).end
 
 
 def test_seed_leaves_one_decided_and_one_pending_appeal(seeded):

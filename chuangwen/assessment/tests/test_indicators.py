@@ -28,10 +28,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from chuangwen.assessment import indicators
+from chuangwen.assessment import indicators, selectors
 from chuangwen.assessment.choices import SubjectType
-from chuangwen.assessment.indicators import BY_CODE, INDICATORS, compute, indicators_for
+from chuangwen.assessment.indicators import BY_CODE, INDICATORS, indicators_for
 from chuangwen.assessment.periods import parse
+from chuangwen.assessment.selectors import compute
 from chuangwen.cases import services
 from chuangwen.cases.choices import Channel, PhotoKind, Status
 from chuangwen.cases.models import Case, CaseEvent, CasePhoto
@@ -182,7 +183,7 @@ def test_the_story_is_what_the_scenario_says(story):
 
 
 def by_code(subject_type, code):
-    return next(s.id for s in indicators.subjects(subject_type) if s.code == code)
+    return next(s.id for s in selectors.subjects(subject_type) if s.code == code)
 
 
 def figures(subject_type, period, as_of=AFTER_DECEMBER):
@@ -258,7 +259,7 @@ def test_other_territories_get_their_own_cases_or_zeros(story):
         "send_back_rate": 0.0,
     }
     streets = figures(SubjectType.STREET, NOVEMBER)
-    assert set(streets) == {s.id for s in indicators.subjects(SubjectType.STREET)}
+    assert set(streets) == {s.id for s in selectors.subjects(SubjectType.STREET)}
     assert streets[by_code(SubjectType.STREET, "420302002")] == ZERO
     communities = figures(SubjectType.COMMUNITY, NOVEMBER)
     assert communities[by_code(SubjectType.COMMUNITY, "420302001002")] == ZERO
@@ -387,24 +388,24 @@ def test_verifications_by_office_staff_do_not_make_them_subjects(story):
 
 
 def test_subjects_of_each_type(story, city):
-    districts = indicators.subjects(SubjectType.DISTRICT)
+    districts = selectors.subjects(SubjectType.DISTRICT)
     assert [s.code for s in districts] == ["420302", "420303"]
     assert districts[0].territory_path == city.node("420302").path and districts[0].unit_id is None
-    assert [s.code for s in indicators.subjects(SubjectType.STREET)] == [
+    assert [s.code for s in selectors.subjects(SubjectType.STREET)] == [
         "420302001",
         "420302002",
         "420303001",
     ]
-    assert len(indicators.subjects(SubjectType.COMMUNITY)) == 6
+    assert len(selectors.subjects(SubjectType.COMMUNITY)) == 6
 
-    units = indicators.subjects(SubjectType.UNIT)
+    units = selectors.subjects(SubjectType.UNIT)
     unit_ids = {s.id for s in units}
     assert city.units["city"].pk not in unit_ids  # the office does the assessing
     assert city.units["volunteers"].pk not in unit_ids
     water = next(s for s in units if s.id == city.units["water"].pk)
     assert water.unit_id == water.id and water.territory_path == city.node("420300").path
 
-    staff = indicators.subjects(SubjectType.STAFF)
+    staff = selectors.subjects(SubjectType.STAFF)
     assert [s.code for s in staff] == ["collector", "collector2"]
     assert staff[0].unit_id == city.units["420302001"].pk
     assert staff[0].territory_path == city.node("420302001").path
@@ -412,25 +413,25 @@ def test_subjects_of_each_type(story, city):
 
 def test_inactive_subjects_are_left_out(story, city):
     Membership.objects.filter(user=story.collector2).update(is_active=False)
-    assert [s.code for s in indicators.subjects(SubjectType.STAFF)] == ["collector"]
+    assert [s.code for s in selectors.subjects(SubjectType.STAFF)] == ["collector"]
     retired = unit_create(name="已撤销单位", kind=UnitKind.ENTERPRISE, territory=None, actor=None)
     homeless = unit_create(
         name="无属地单位", short_name="无属地", kind=UnitKind.ENTERPRISE, territory=None, actor=None
     )
     retired.is_active = False
     retired.save()
-    units = {s.id: s for s in indicators.subjects(SubjectType.UNIT)}
+    units = {s.id: s for s in selectors.subjects(SubjectType.UNIT)}
     assert retired.pk not in units
     assert (units[homeless.pk].territory_path, units[homeless.pk].code) == ("", "无属地")
     node = city.node("420302002")
     node.is_active = False
     node.save()
-    assert "420302002" not in {s.code for s in indicators.subjects(SubjectType.STREET)}
+    assert "420302002" not in {s.code for s in selectors.subjects(SubjectType.STREET)}
 
 
 def test_a_person_with_two_field_roles_is_one_subject(story, city):
     Membership.objects.create(user=story.collector, unit=city.units["420303"], role=Role.OBSERVER)
-    codes = [s.code for s in indicators.subjects(SubjectType.STAFF)]
+    codes = [s.code for s in selectors.subjects(SubjectType.STAFF)]
     assert codes == ["collector", "collector2"]
 
 
@@ -439,7 +440,7 @@ def test_unknown_subject_type_is_refused(db):
         compute(subject_type="planet", start=NOVEMBER.start, end=NOVEMBER.end)
     assert info.value.field == "subject_type"
     with pytest.raises(ServiceError):
-        indicators.subjects("")
+        selectors.subjects("")
 
 
 def test_catalogue_of_indicators():
@@ -558,14 +559,14 @@ def test_several_types_at_once_give_the_same_figures(story, django_assert_max_nu
     each = {t: figures(t, NOVEMBER) for t in SubjectType.values}
     # 5 subject lists, 1 pass over the cases, 2 over the ratings, 2 for the staff.
     with django_assert_max_num_queries(10):
-        together = indicators.compute_many(
+        together = selectors.compute_many(
             subject_types=SubjectType.values,
             start=NOVEMBER.start,
             end=NOVEMBER.end,
             as_of=AFTER_DECEMBER,
         )
     assert together == each
-    two = indicators.compute_many(
+    two = selectors.compute_many(
         subject_types=[SubjectType.UNIT, SubjectType.COMMUNITY, SubjectType.UNIT],
         start=NOVEMBER.start,
         end=NOVEMBER.end,

@@ -122,13 +122,13 @@ def withdraw(publication, actor):
 def test_a_withdrawal_waits_for_an_appeal_being_filed_and_then_refuses(story, setting):
     publication, result, zhangwan = setting
     pause = Pause()
-    real_notify = services.notify
+    real_notify = services.appeals.notify
 
     def notify_then_pause(**kwargs):  # the appeal's last step inside its transaction
         real_notify(**kwargs)
         pause.hold()
 
-    with mock.patch.object(services, "notify", notify_then_pause):
+    with mock.patch.object(services.appeals, "notify", notify_then_pause):
         appealing = Run(lambda: file_appeal(result, zhangwan))
         assert pause.inside.wait(PATIENCE)
         withdrawing = Run(lambda: withdraw(publication, story.office))
@@ -147,7 +147,7 @@ def test_a_withdrawal_waits_for_an_appeal_being_filed_and_then_refuses(story, se
 def test_an_appeal_waits_for_a_withdrawal_under_way_and_then_refuses(story, setting):
     publication, result, zhangwan = setting
     pause = Pause()
-    real_audit = services.audit
+    real_audit = services.publications.audit
 
     def audit_then_pause(**kwargs):  # the withdrawal's last step inside its transaction
         row = real_audit(**kwargs)
@@ -155,7 +155,7 @@ def test_an_appeal_waits_for_a_withdrawal_under_way_and_then_refuses(story, sett
             pause.hold()
         return row
 
-    with mock.patch.object(services, "audit", audit_then_pause):
+    with mock.patch.object(services.publications, "audit", audit_then_pause):
         withdrawing = Run(lambda: withdraw(publication, story.office))
         assert pause.inside.wait(PATIENCE)
         appealing = Run(lambda: file_appeal(result, zhangwan))

@@ -225,7 +225,7 @@ def test_combined_districts_use_the_indicator_formulas():
             "satisfaction_rate": 100.0,
         },
     ]
-    combined = report._combined(rows)
+    combined = report.build._combined(rows)
     assert combined["close_rate"] == 83.33  # 5 of 6
     assert combined["on_time_rate"] == 80.0  # 4 of (6 − 1)
     assert combined["overdue"] == 1

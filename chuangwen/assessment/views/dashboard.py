@@ -24,10 +24,10 @@ from chuangwen.core import clock
 from chuangwen.core.web import json_refusal
 from chuangwen.territory.selectors import city_name, scope_roots
 
-from .. import dashboard
 from ..choices import SubjectType
 from ..permissions import may_open_dashboard
 from ..scoring import number_text
+from ..selectors import dashboard
 from .common import refused
 
 REFUSAL = gettext_lazy("领导驾驶舱只对市创文办、领导和区、街道管理员开放。")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from chuangwen.core.errors import ServiceError
 
-from .. import indicators, selectors, services
+from .. import selectors, services
 from ..choices import ENTERED_KINDS, RANKED_SUBJECTS, ComponentKind
 from ..permissions import manages_assessment
 from ..scoring import number_text
@@ -39,7 +39,7 @@ def _context(choice, *, posted=None, **extra) -> dict:
         for kind in ENTERED_KINDS
     }
     rows = []
-    for subject in indicators.subjects(subject_type):
+    for subject in selectors.subjects(subject_type):
         cells = []
         for kind in ENTERED_KINDS:
             figure = entered[kind].get(subject.id)

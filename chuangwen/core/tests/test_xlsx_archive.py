@@ -95,13 +95,13 @@ def test_every_xlsx_import_refuses_it(city, entry):
 
             catalog_import(upload=bomb, actor=admin)
         elif entry == "framework":
-            from chuangwen.evaluation.frameworks import framework_import
+            from chuangwen.evaluation.services import framework_import
 
             framework_import(
                 upload=bomb, actor=admin, kind="model_city", name="测评体系", cycle_start=2027
             )
         elif entry == "points":
-            from chuangwen.evaluation.registry import point_import
+            from chuangwen.evaluation.services import point_import
 
             point_import(upload=bomb, actor=admin)
         else:

@@ -9,14 +9,14 @@ from django.db.models import Count
 
 from chuangwen.core.xlsx import Sheet, write_workbook
 from chuangwen.evaluation.choices import EntryLevel, FrameworkKind
-from chuangwen.evaluation.frameworks import (
+from chuangwen.evaluation.models import Framework, FrameworkEntry
+from chuangwen.evaluation.services import (
     ENTRY_HEADERS,
     ENTRY_SHEET,
     NEGATIVE_HEADERS,
     NEGATIVE_SHEET,
     framework_import,
 )
-from chuangwen.evaluation.models import Framework, FrameworkEntry
 
 from .framework_sample import CYCLE_START, FRAMEWORK, FRAMEWORK_NAME, FRAMEWORK_NOTE, NEGATIVES
 

@@ -13,7 +13,7 @@ from shapely.geometry import shape
 
 from chuangwen.demo.city import URBAN_DISTRICTS
 from chuangwen.evaluation.models import Point, PointType
-from chuangwen.evaluation.registry import point_create
+from chuangwen.evaluation.services import point_create
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Pairing, Unit
 from chuangwen.territory.choices import LandUse, Level

@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
 from chuangwen.core.xlsx import XLSX_CONTENT_TYPE, Sheet, write_workbook
-from chuangwen.evaluation import frameworks
 from chuangwen.evaluation.choices import EntryLevel, FrameworkKind, Method, SubjectLevel
-from chuangwen.evaluation.frameworks import (
+from chuangwen.evaluation.models import Framework, FrameworkEntry, NegativeItem, Round
+from chuangwen.evaluation.selectors import frameworks
+from chuangwen.evaluation.services import (
     ENTRY_HEADERS,
     NEGATIVE_HEADERS,
     framework_export,
@@ -25,7 +26,6 @@ from chuangwen.evaluation.frameworks import (
     framework_set_current,
     framework_template,
 )
-from chuangwen.evaluation.models import Framework, FrameworkEntry, NegativeItem, Round
 from chuangwen.org.choices import Role
 from chuangwen.testing.city import ROLE_HOMES
 

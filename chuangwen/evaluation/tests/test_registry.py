@@ -11,7 +11,7 @@ from chuangwen.catalog.models import CaseStandard, Category
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
 from chuangwen.core.xlsx import Sheet, write_workbook
-from chuangwen.evaluation import registry as services
+from chuangwen.evaluation import services
 from chuangwen.evaluation.choices import EntryLevel, FrameworkKind
 from chuangwen.evaluation.models import ChecklistItem, Framework, FrameworkEntry, Point, PointType
 from chuangwen.org.choices import Role

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from chuangwen.core.models import AuditEvent
 from chuangwen.core.xlsx import Sheet, write_workbook
 from chuangwen.evaluation.models import ChecklistItem, Inspection, Point, PointType, Round
-from chuangwen.evaluation.registry import HEADERS
+from chuangwen.evaluation.services import HEADERS
 from chuangwen.org.choices import Role
 from chuangwen.testing.city import ROLE_HOMES
 

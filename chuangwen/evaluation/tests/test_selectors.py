@@ -14,7 +14,6 @@ from chuangwen.cases.services import case_finish, case_sign
 from chuangwen.core import clock
 from chuangwen.evaluation import selectors, services
 from chuangwen.evaluation.choices import FrameworkKind, InspectionStatus, RoundStatus, SubjectLevel
-from chuangwen.evaluation.frameworks import framework_by_cycle
 from chuangwen.evaluation.models import (
     Framework,
     Inspection,
@@ -23,6 +22,7 @@ from chuangwen.evaluation.models import (
     Point,
     PointType,
 )
+from chuangwen.evaluation.selectors import framework_by_cycle
 from chuangwen.org.choices import Role
 from chuangwen.org.models import Membership, Unit
 from chuangwen.testing.cases import at

@@ -20,9 +20,10 @@ from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, scope_for
 from chuangwen.core.xlsx import error_report_xlsx, xlsx_response
 
-from .. import frameworks
+from .. import selectors, services
 from ..choices import FrameworkKind
 from ..models import Framework
+from ..scoring import points_text
 
 # The last import's error report waits in the session until it is downloaded: it belongs
 # to the person who ran the import, and another worker process never saw it.
@@ -41,7 +42,7 @@ def _require_configure(user) -> None:
 @login_required
 @require_GET
 def framework_list(request):
-    summaries = frameworks.framework_list()
+    summaries = selectors.framework_list()
     return render(
         request,
         "evaluation/framework_list.html",
@@ -53,15 +54,15 @@ def framework_list(request):
 @require_GET
 def framework_detail(request, pk: int):
     framework = get_object_or_404(Framework, pk=pk)
-    tree = frameworks.framework_tree(framework)
+    tree = selectors.framework_tree(framework)
     negatives = list(framework.negatives.order_by("position", "id"))
     for negative in negatives:
-        negative.penalty_text = frameworks.points_text(negative.penalty)
+        negative.penalty_text = points_text(negative.penalty)
     context = {
         "framework": framework,
         "tree": tree,
         "negatives": negatives,
-        "total": frameworks.points_text(sum((node.total for node in tree), 0)),
+        "total": points_text(sum((node.total for node in tree), 0)),
         "counts": _counts(tree),
         "expand": request.GET.get("expand") == "1",
         "can_configure": _configures(request.user),
@@ -110,7 +111,7 @@ def framework_import(request):
         context["error"] = ServiceError(_("请选择要导入的文件(.xlsx)。"), field="file")
         return render(request, "evaluation/framework_import.html", context, status=400)
     try:
-        report = frameworks.framework_import(
+        report = services.framework_import(
             upload=upload,
             actor=request.user,
             kind=posted["kind"],
@@ -129,7 +130,7 @@ def framework_import(request):
         )
     context["report"] = report
     if report.applied:
-        context["framework"] = frameworks.framework_by_cycle(
+        context["framework"] = selectors.framework_by_cycle(
             kind=posted["kind"], cycle_start=int(posted["cycle_start"])
         )
     return render(request, "evaluation/framework_import.html", context)
@@ -150,14 +151,14 @@ def framework_import_errors(request):
 def framework_export(request, pk: int):
     framework = get_object_or_404(Framework, pk=pk)
     name = f"{framework.name}({framework.cycle_start}—{framework.cycle_end}).xlsx"
-    return xlsx_response(frameworks.framework_export(framework), name)
+    return xlsx_response(services.framework_export(framework), name)
 
 
 @login_required
 @require_GET
 def framework_template(request):
     _require_configure(request.user)
-    return xlsx_response(frameworks.framework_template(), "测评体系导入模板.xlsx")
+    return xlsx_response(services.framework_template(), "测评体系导入模板.xlsx")
 
 
 @login_required
@@ -166,7 +167,7 @@ def framework_set_current(request, pk: int):
     _require_configure(request.user)
     framework = get_object_or_404(Framework, pk=pk)
     try:
-        framework = frameworks.framework_set_current(framework_id=framework.pk, actor=request.user)
+        framework = services.framework_set_current(framework_id=framework.pk, actor=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

@@ -24,8 +24,7 @@ from chuangwen.core.xlsx import error_report_xlsx, xlsx_response
 from chuangwen.org.choices import UnitKind
 from chuangwen.territory.selectors import feature, scope_roots
 
-from .. import registry
-from .. import registry_selectors as selectors
+from .. import selectors, services
 from ..scoring import points_text
 
 PAGE_SIZE = 50
@@ -169,7 +168,7 @@ def point_export(request):
         return _refused(request, _("您没有导出点位的权限。"))
     filters = selectors.PointFilter.from_params(request.GET)
     points = selectors.point_export_queryset(user=request.user, filters=filters)
-    return xlsx_response(registry.point_export(points), "点位清单.xlsx")
+    return xlsx_response(services.point_export(points), "点位清单.xlsx")
 
 
 @login_required
@@ -177,7 +176,7 @@ def point_export(request):
 def point_template(request):
     if not _configures(request.user):
         return _refused(request)
-    return xlsx_response(registry.point_template(), "点位导入模板.xlsx")
+    return xlsx_response(services.point_template(), "点位导入模板.xlsx")
 
 
 @login_required
@@ -195,7 +194,7 @@ def point_import(request):
         context["error"] = _("请选择要导入的文件(.xlsx 或 .csv)。")
         return render(request, "evaluation/point_import.html", context, status=400)
     try:
-        report = registry.point_import(upload=upload, actor=request.user, skip_bad_rows=skip)
+        report = services.point_import(upload=upload, actor=request.user, skip_bad_rows=skip)
     except PermissionDeniedError as exc:
         return _refused(request, exc.message)
     except ServiceError as exc:
@@ -267,7 +266,7 @@ def point_new(request):
         return _point_form(request, values={"is_active": True})
     values = _posted(request, POINT_FORM_FIELDS)
     try:
-        point = registry.point_create(
+        point = services.point_create(
             code=values["code"],
             name=values["name"],
             point_type_id=values["point_type"],
@@ -307,7 +306,7 @@ def point_edit(request, pk: int):
     values = _posted(request, POINT_FORM_FIELDS)
     values["is_active"] = _checked(request, "is_active")
     try:
-        point = registry.point_update(
+        point = services.point_update(
             point_id=pk,
             actor=request.user,
             name=values["name"],
@@ -363,7 +362,7 @@ def pointtype_new(request):
         return _type_form(request, values={})
     values = _posted(request, TYPE_FORM_FIELDS)
     try:
-        point_type = registry.point_type_create(
+        point_type = services.point_type_create(
             code=values["code"],
             name=values["name"],
             description=values["description"],
@@ -397,7 +396,7 @@ def pointtype_edit(request, pk: int):
     if values["position"]:  # left blank: the order stays as it is
         changes["position"] = values["position"]
     try:
-        point_type = registry.point_type_update(point_type_id=pk, actor=request.user, **changes)
+        point_type = services.point_type_update(point_type_id=pk, actor=request.user, **changes)
     except PermissionDeniedError as exc:
         return _refused(request, exc.message)
     except ServiceError as exc:
@@ -437,7 +436,7 @@ def pointtype_item_new(request, pk: int):
     values["evidence_required"] = _checked(request, "evidence_required")
     values["na_allowed"] = _checked(request, "na_allowed")
     try:
-        item = registry.checklist_item_create(
+        item = services.checklist_item_create(
             point_type_id=point_type.pk,
             section=values["section"],
             text=values["text"],
@@ -481,7 +480,7 @@ def pointtype_item_edit(request, pk: int):
     for name in ("evidence_required", "na_allowed", "is_active"):
         values[name] = _checked(request, name)
     try:
-        item = registry.checklist_item_update(
+        item = services.checklist_item_update(
             item_id=pk,
             actor=request.user,
             section=values["section"],
@@ -514,7 +513,7 @@ def pointtype_item_edit(request, pk: int):
 def pointtype_item_move(request, pk: int):
     item = selectors.checklist_item_get(item_id=pk)
     try:
-        registry.checklist_item_move(
+        services.checklist_item_move(
             item_id=pk, direction=request.POST.get("direction", ""), actor=request.user
         )
     except PermissionDeniedError as exc:

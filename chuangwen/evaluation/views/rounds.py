@@ -1,6 +1,6 @@
-"""The office's evaluation pages: the rounds (list, planning form, progress board with its
-actions), the results by level with chart, map and export, the 问题清单, and one
-inspection with its review.
+"""The office's round pages: the list, the planning form and the progress board with its
+actions (start, close, discard, penalties). The results and the 问题清单 are in
+``round_results``, one inspection with its review in ``inspections``.
 
 Reads go through ``selectors`` and are scoped: a district, street or unit sees only the
 lines of its own points, and an object outside the scope answers 404. Writes go through
@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,35 +20,18 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chuangwen.cases.choices import Status as CaseStatus
-from chuangwen.core.bounds import parse_int
 from chuangwen.core.errors import ServiceError
-from chuangwen.core.scoping import may_export
-from chuangwen.core.web import list_query, next_url
-from chuangwen.core.xlsx import Sheet, write_workbook, xlsx_response
+from chuangwen.core.web import list_query
 from chuangwen.org.choices import UnitKind
-from chuangwen.territory.selectors import scope_roots
 
 from .. import selectors, services
-from ..choices import COUNTED_STATUSES, InspectionStatus, RoundKind, RoundStatus, SubjectLevel
+from ..choices import InspectionStatus, RoundKind, RoundStatus, SubjectLevel
 from ..permissions import plans_rounds
+from .round_common import PAGE_SIZE, _int, _refused
 
-PAGE_SIZE = 50
 ROUND_PAGE_SIZE = 30
-# More bars than this make a chart nobody can read; the table keeps every line.
-CHART_LIMIT = 50
-CHART_BAR_HEIGHT, CHART_MIN_HEIGHT = 28, 220
-# Score-rate bands of the map and the chart, best first: (lowest rate, colour, legend).
-BANDS = (
-    (0.9, "#15803d", "≥ 90%"),
-    (0.8, "#84cc16", "80–90%"),
-    (0.6, "#f59e0b", "60–80%"),
-    (0.0, "#dc2626", "< 60%"),
-)
-NOT_INSPECTED_COLOR = "#94a3b8"
 # Point codes come pasted from Excel or WPS: one a line, or separated by any comma.
 CODE_SEPARATORS = re.compile(r"[\s,，、;；]+")
 CODE_ERROR_SHOWN = 20
@@ -70,50 +52,6 @@ ROUND_FIELDS = frozenset(
     }
 )
 DEFAULT_ROUND_DAYS = 13
-LEVEL_LABELS = {
-    SubjectLevel.DISTRICT: gettext_lazy("区县"),
-    SubjectLevel.STREET: gettext_lazy("街道"),
-    SubjectLevel.COMMUNITY: gettext_lazy("社区"),
-    SubjectLevel.UNIT: gettext_lazy("责任单位"),
-    SubjectLevel.POINT_TYPE: gettext_lazy("点位类型"),
-    SubjectLevel.POINT: gettext_lazy("点位"),
-}
-
-
-# -- small helpers ---------------------------------------------------------------------------
-def _int(value) -> int | None:
-    return parse_int(value)
-
-
-def _refused(request, message: str):
-    return render(request, "evaluation/round_refused.html", {"message": message}, status=403)
-
-
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
-def _points(value: Decimal) -> str:
-    # The map's popups read like the tables: 17.5 and 21, not 17.50 and 21.00.
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _color(rate: float | None) -> str:
-    if rate is None:
-        return NOT_INSPECTED_COLOR
-    return next(color for low, color, _label in BANDS if rate >= low)
-
-
-def _legend() -> list[dict]:
-    return [{"color": c, "label": label} for _low, c, label in BANDS] + [
-        {"color": NOT_INSPECTED_COLOR, "label": _("未检查")}
-    ]
-
-
-def _level(request) -> str:
-    level = request.GET.get("level") or SubjectLevel.DISTRICT
-    return level if level in selectors.RESULT_LEVELS else SubjectLevel.DISTRICT
 
 
 # -- choices the forms offer -----------------------------------------------------------------
@@ -426,287 +364,6 @@ def round_penalty(request, pk: int):
     return redirect(reverse("evaluation:round_detail", args=[round_.pk]) + "#penalties")
 
 
-# -- results ---------------------------------------------------------------------------------
-def _direction(change: float | None) -> str | None:
-    if change is None:
-        return None
-    return "up" if change > 0 else "down" if change < 0 else "same"
-
-
-def _result_rows(subjects, level: str, links: dict) -> list[dict]:
-    rows = []
-    for s in subjects:
-        change = s.change
-        rows.append(
-            {
-                "subject": s,
-                "rate": _percent(s.rate),
-                "previous": _percent(s.previous_rate),
-                "change": None if change is None else f"{abs(change) * 100:.1f}",
-                "direction": _direction(change),
-                "link": links.get(s.code) if level == SubjectLevel.POINT else None,
-            }
-        )
-    return rows
-
-
-def _results_xlsx(level: str, subjects) -> bytes:
-    def pct(rate):
-        return None if rate is None else round(rate * 100, 2)
-
-    headers = (
-        _("排名"),
-        _("编码"),
-        LEVEL_LABELS[level],
-        _("测评点位数"),
-        _("得分"),
-        _("应得分"),
-        _("负面清单扣分"),
-        _("净得分"),
-        _("得分率(%)"),
-        _("上轮得分率(%)"),
-        _("变化(百分点)"),
-        _("不合格项"),
-    )
-    rows = [
-        (
-            s.rank,
-            s.code if level != SubjectLevel.UNIT else "",
-            s.name,
-            s.inspections,
-            s.score,
-            s.max_points,
-            s.penalty,
-            s.net_score,
-            pct(s.rate),
-            pct(s.previous_rate),
-            pct(s.change),
-            s.failed,
-        )
-        for s in subjects
-    ]
-    title = _("%(level)s成绩") % {"level": LEVEL_LABELS[level]}
-    return write_workbook([Sheet(title, headers, rows)])
-
-
-@login_required
-@require_GET
-def round_results(request, pk: int):
-    user = request.user
-    round_ = selectors.round_get(user=user, round_id=pk)
-    level = _level(request)
-    subjects = selectors.round_results(round_=round_, level=level, user=user)
-    if request.GET.get("format") == "xlsx":
-        if not may_export(user):
-            return _refused(request, _("您没有导出测评结果的权限。"))
-        name = _("%(round)s_%(level)s成绩.xlsx") % {
-            "round": round_.name,
-            "level": LEVEL_LABELS[level],
-        }
-        return xlsx_response(_results_xlsx(level, subjects), name)
-    markers = selectors.round_point_map(round_=round_, user=user)
-    # One reverse() for the pattern: a round may hold hundreds of points.
-    detail = reverse("evaluation:inspection_detail", args=[0]).replace("/0/", "/{id}/")
-    for marker in markers:
-        marker["color"] = _color(marker["rate"])
-        marker["url"] = detail.replace("{id}", str(marker["id"]))
-        marker["rate_text"] = _percent(marker["rate"])
-        if marker["score"] is not None:
-            marker["score"] = _points(Decimal(marker["score"]))
-            marker["max"] = _points(Decimal(marker["max"]))
-    links = {m["code"]: m["url"] for m in markers}
-    ranked = [s for s in subjects if s.rate is not None]
-    chart = {
-        "names": [s.name for s in ranked[:CHART_LIMIT]],
-        "rates": [round(s.rate * 100, 1) for s in ranked[:CHART_LIMIT]],
-        "colors": [_color(s.rate) for s in ranked[:CHART_LIMIT]],
-    }
-    return render(
-        request,
-        "evaluation/round_results.html",
-        {
-            "round": round_,
-            "level": level,
-            "level_label": LEVEL_LABELS[level],
-            "levels": [(value, LEVEL_LABELS[value]) for value in selectors.RESULT_LEVELS],
-            "rows": _result_rows(subjects, level, links),
-            "has_previous": round_.previous_id is not None,
-            "chart": chart,
-            "chart_height": max(CHART_MIN_HEIGHT, CHART_BAR_HEIGHT * len(chart["names"]) + 60),
-            "chart_truncated": len(ranked) > CHART_LIMIT,
-            "chart_limit": CHART_LIMIT,
-            "markers": markers,
-            "legend": _legend(),
-            "outline_urls": [
-                reverse("territory:children_geojson", args=[n.code]) for n in scope_roots(user=user)
-            ],
-            "can_export": may_export(user),
-        },
-    )
-
-
-# -- 问题清单 --------------------------------------------------------------------------------
-def _problems_xlsx(request, rows) -> bytes:
-    headers = (
-        _("点位编号"),
-        _("点位"),
-        _("区县"),
-        _("街道"),
-        _("社区"),
-        _("检查项"),
-        _("问题处数"),
-        _("扣分"),
-        _("说明"),
-        _("案件编号"),
-        _("案件链接"),
-        _("责任单位"),
-        _("案件状态"),
-        _("处置时限"),
-        _("复查状态"),
-        _("测评员"),
-        _("照片链接"),
-    )
-
-    def line(row):
-        point, case = row.inspection.point, row.case
-        reinspection = getattr(row, "reinspection", None)
-        photos = "\n".join(
-            request.build_absolute_uri(reverse("cases:photo", args=[p.pk]))
-            for p in row.photos.all()
-        )
-        inspector = row.inspection.inspector
-        return (
-            point.code,
-            point.name,
-            point.district.name if point.district else "",
-            point.street.name if point.street else "",
-            point.community.name if point.community else "",
-            row.item.text,
-            row.occurrences,
-            row.deduction,
-            row.note,
-            case.code,
-            request.build_absolute_uri(reverse("cases:detail", args=[case.pk])),
-            (case.unit or point.unit).name,
-            case.get_status_display(),
-            case.deadline,
-            reinspection.get_status_display() if reinspection else "",
-            str(inspector) if inspector else "",
-            photos,
-        )
-
-    return write_workbook(
-        [Sheet(_("问题清单"), headers, (line(r) for r in rows.iterator(chunk_size=500)))]
-    )
-
-
-@login_required
-@require_GET
-def round_problems(request, pk: int):
-    user = request.user
-    round_ = selectors.round_get(user=user, round_id=pk)
-    filters = selectors.ProblemFilter.from_params(request.GET)
-    rows = selectors.round_problem_list(round_=round_, user=user, filters=filters)
-    if request.GET.get("format") == "xlsx":
-        if not may_export(user):
-            return _refused(request, _("您没有导出测评结果的权限。"))
-        name = _("%(round)s_问题清单.xlsx") % {"round": round_.name}
-        return xlsx_response(_problems_xlsx(request, rows), name)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page:
-        row.reinspection_row = getattr(row, "reinspection", None)
-    return render(
-        request,
-        "evaluation/round_problems.html",
-        {
-            "round": round_,
-            "page": page,
-            "filters": asdict(filters),
-            "query": list_query(request),
-            "export_query": list_query(request, drop=("page", "format")),
-            "districts": selectors.round_districts(round_=round_, user=user),
-            "case_statuses": CaseStatus.choices,
-            "can_export": may_export(user),
-        },
-    )
-
-
-# -- one inspection --------------------------------------------------------------------------
-def _inspection_context(request, inspection, **extra) -> dict:
-    point = inspection.point
-    planner = plans_rounds(request.user)
-    context = {
-        "inspection": inspection,
-        "round": inspection.round,
-        "point": point,
-        "chain": [n for n in (point.district, point.street, point.community) if n],
-        "sections": selectors.inspection_sections(inspection=inspection),
-        "counted": inspection.status in COUNTED_STATUSES,
-        "rate": _percent(inspection.score_rate),
-        "can_review": planner and inspection.status == InspectionStatus.SUBMITTED,
-        "can_return": inspection.round.status == RoundStatus.OPEN,
-        "review_error": None,
-        "review_posted": {},
-    }
-    context.update(extra)
-    return context
-
-
-@login_required
-@require_GET
-def inspection_detail(request, pk: int):
-    inspection = selectors.inspection_get(user=request.user, inspection_id=pk)
-    return render(
-        request, "evaluation/inspection_detail.html", _inspection_context(request, inspection)
-    )
-
-
-@login_required
-@require_POST
-def inspection_review(request, pk: int):
-    inspection = selectors.inspection_get(user=request.user, inspection_id=pk)
-    approve = request.POST.get("decision") == "approve"
-    try:
-        services.inspection_review(
-            inspection_id=inspection.pk,
-            actor=request.user,
-            approve=approve,
-            note=request.POST.get("note", ""),
-            version=_int(request.POST.get("version")),
-        )
-    except ServiceError as exc:
-        inspection = selectors.inspection_get(user=request.user, inspection_id=pk)
-        context = _inspection_context(
-            request, inspection, review_error=exc.message, review_posted=request.POST
-        )
-        if not context["can_review"]:  # no review form to show the refusal beside
-            messages.error(request, exc.message)
-        return render(request, "evaluation/inspection_detail.html", context, status=exc.status_code)
-    messages.success(request, _("已审核通过。") if approve else _("已退回测评员。"))
-    return redirect("evaluation:inspection_detail", pk=pk)
-
-
-@login_required
-@require_POST
-def inspection_reassign(request, pk: int):
-    inspection = selectors.inspection_get(user=request.user, inspection_id=pk)
-    try:
-        inspection = services.inspection_reassign(
-            inspection_id=inspection.pk,
-            inspector_id=_int(request.POST.get("inspector")) or 0,
-            actor=request.user,
-        )
-    except ServiceError as exc:
-        return _board_refusal(request, inspection.round, exc)
-    messages.success(
-        request,
-        _("已将 %(point)s 改派给 %(name)s。")
-        % {"point": inspection.point.name, "name": str(inspection.inspector)},
-    )
-    fallback = reverse("evaluation:round_detail", args=[inspection.round_id])
-    return redirect(next_url(request, fallback))
-
-
 urlpatterns = [
     path("", round_list, name="round_list"),
     path("rounds/new/", round_new, name="round_new"),
@@ -715,9 +372,4 @@ urlpatterns = [
     path("rounds/<id:pk>/close/", round_close, name="round_close"),
     path("rounds/<id:pk>/discard/", round_discard, name="round_discard"),
     path("rounds/<id:pk>/penalties/", round_penalty, name="round_penalty"),
-    path("rounds/<id:pk>/results/", round_results, name="round_results"),
-    path("rounds/<id:pk>/problems/", round_problems, name="round_problems"),
-    path("inspections/<id:pk>/", inspection_detail, name="inspection_detail"),
-    path("inspections/<id:pk>/review/", inspection_review, name="inspection_review"),
-    path("inspections/<id:pk>/reassign/", inspection_reassign, name="inspection_reassign"),
 ]

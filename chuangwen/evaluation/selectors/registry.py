@@ -15,8 +15,8 @@ from chuangwen.core.scoping import EXPORT, VIEW
 from chuangwen.org.models import Unit
 from chuangwen.territory.models import TerritoryNode
 
-from .choices import EntryLevel
-from .models import ChecklistItem, FrameworkEntry, Inspection, Point, PointType
+from ..choices import EntryLevel
+from ..models import ChecklistItem, FrameworkEntry, Inspection, Point, PointType
 
 STATES = ("active", "inactive", "all")
 

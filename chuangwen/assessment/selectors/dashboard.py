@@ -2,7 +2,7 @@
 
 The viewer's *area* is the territory of their view scope: the whole city for the city
 office, their district for a district's leaders and operators, their street for a
-street's. The month's case indicators are the assessment's own (``indicators.compute``):
+street's. The month's case indicators are the assessment's own (``selectors.compute``):
 the area's row, or the sum of its rows (the city is the sum of its districts), so the
 dashboard and the ranking never disagree about a figure. Stocks (在办, 超时, 督办单),
 the map, the lists and the rankings are direct aggregates and capped lists over the
@@ -53,10 +53,10 @@ from chuangwen.core.scoping import VIEW, path_q, scope_for
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.territory.choices import LEVEL_ORDER, Level
 
-from . import indicators, periods, selectors
-from .choices import TERRITORY_SUBJECTS, PeriodKind, SubjectType
-from .models import Publication
-from .periods import Period
+from .. import indicators, periods, selectors
+from ..choices import TERRITORY_SUBJECTS, PeriodKind, SubjectType
+from ..models import Publication
+from ..periods import Period
 
 TREND_MONTHS = 12
 # The map: the latest cases as points, and where cases were reported as a heat grid.
@@ -199,12 +199,12 @@ def _summed(rows: list[dict]) -> dict:
 def _computed(
     subject_type: str, start: datetime, end: datetime, as_of: datetime, *, past: bool
 ) -> dict:
-    """Every subject's figures, as ``indicators.compute`` gives them; those of a moment
+    """Every subject's figures, as ``selectors.compute`` gives them; those of a moment
     that has passed (``past``) are kept. They are the city's, not a viewer's: each
     viewer then takes only the rows of their own area."""
 
     def compute():
-        return indicators.compute(subject_type=subject_type, start=start, end=end, as_of=as_of)
+        return selectors.compute(subject_type=subject_type, start=start, end=end, as_of=as_of)
 
     if not past:
         return compute()
