@@ -5,20 +5,19 @@ from __future__ import annotations
 import math
 import re
 
-from django.db import IntegrityError
-
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, require
+from chuangwen.core.types import Actor
 from chuangwen.core.xlsx import (
+    Batch,
     Column,
     ImportReport,
     Row,
     Sheet,
-    apply_rows,
-    flag_duplicates,
+    import_rows,
     parse_text,
-    read_rows,
+    unique,
     write_workbook,
 )
 from chuangwen.org.models import Unit
@@ -169,21 +168,20 @@ def _check_row(row: Row, lookups: _Lookups) -> None:
     v["chain"] = chain
 
 
-def point_import(*, upload, actor, skip_bad_rows: bool = False) -> ImportReport:
+def point_import(*, upload, actor: Actor, skip_bad_rows: bool = False) -> ImportReport:
     """Create or update points from the point workbook (.xlsx, or .csv in UTF-8 or GBK),
     matched by 点位编号. Blank optional cells (地址, 包联单位) keep what is stored. Every row
     is checked first; nothing is saved while a row is bad unless ``skip_bad_rows``. One
     transaction, one audit row."""
     require(actor, CONFIGURE)
-    rows = read_rows(upload, columns=COLUMNS)
-    lookups = _Lookups([row.values["code"] for row in rows])
-    for row in rows:
-        _check_row(row, lookups)
-    flag_duplicates(rows, key="code", header="点位编号")
-    skipped = [row.number for row in rows if not row.ok]
-    name = str(getattr(upload, "name", "") or "")
 
-    def save(good: list[Row]) -> tuple[int, int]:
+    def check(rows: list[Row]) -> None:
+        lookups = _Lookups([row.values["code"] for row in rows])
+        for row in rows:
+            _check_row(row, lookups)
+
+    def save(batch: Batch) -> tuple[int, int]:
+        good = batch.rows
         existing = {
             p.code: p
             for p in Point.objects.select_for_update().filter(
@@ -224,26 +222,26 @@ def point_import(*, upload, actor, skip_bad_rows: bool = False) -> ImportReport:
             action="evaluation.point_import",
             object_type=Point._meta.label_lower,
             object_id="",
-            summary=(
-                f"导入点位 {name}:新增 {created},更新 {updated}"
-                + (f",跳过错误行 {len(skipped)} 行" if skipped else "")
-            ),
+            summary=(f"导入点位 {batch.file}:新增 {created},更新 {updated}" + batch.skipped_note),
             data={
-                "file": name,
+                "file": batch.file,
                 "rows": len(good),
                 "created": created,
                 "updated": updated,
-                "skipped_rows": skipped,
+                "skipped_rows": batch.skipped,
             },
         )
         return created, updated
 
-    try:
-        return apply_rows(rows, skip_bad_rows=skip_bad_rows, save=save)
-    except IntegrityError:
-        raise ServiceError(
-            "导入时点位编号与他人同时保存的数据冲突,请重新导入。", field="file"
-        ) from None
+    return import_rows(
+        upload,
+        columns=COLUMNS,
+        checks=[check, unique("code", "点位编号")],
+        save=save,
+        skip_bad_rows=skip_bad_rows,
+        # Someone else saved the same code between our read and our write.
+        conflict=ServiceError("导入时点位编号与他人同时保存的数据冲突,请重新导入。", field="file"),
+    )
 
 
 def _export_rows(queryset):
