@@ -10,6 +10,7 @@ from django.urls import reverse
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import check_version, clean_text
 from chuangwen.notifications.services import notify
 
@@ -36,7 +37,9 @@ def _component_of(result: Result, position) -> scoring.ComponentScore:
     raise ServiceError("请选择要申诉的计分项。", field="component_position")
 
 
-def appeal_file(*, result_id, component_position, requested_points, reason: str, actor) -> Appeal:
+def appeal_file(
+    *, result_id, component_position, requested_points, reason: str, actor: Actor
+) -> Appeal:
     """申诉 against the points lost on one component of a published result, asking for
     at most what was lost there (less what earlier appeals already restored)."""
     reason = clean_text(reason, field="reason", label="申诉理由", limit=2000, required=True)
@@ -110,7 +113,7 @@ def appeal_file(*, result_id, component_position, requested_points, reason: str,
 
 
 def appeal_decide(
-    *, appeal_id, actor, status: str, granted_points=None, note: str = "", version=None
+    *, appeal_id, actor: Actor, status: str, granted_points=None, note: str = "", version=None
 ) -> Appeal:
     """The office's review: accepted restores the requested points, partial some of them
     (more than 0, less than requested), rejected none. The result's final total and the

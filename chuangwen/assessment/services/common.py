@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from chuangwen.core.errors import ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.org.choices import UnitKind
 from chuangwen.org.models import Unit
 
@@ -14,7 +15,7 @@ from ..choices import (
 
 
 # -- helpers -------------------------------------------------------------------------------
-def _actor(actor):
+def _actor(actor: Actor):
     return actor if getattr(actor, "pk", None) else None
 
 

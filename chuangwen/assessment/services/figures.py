@@ -10,6 +10,7 @@ from django.db import transaction
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import clean_text
 
 from .. import periods, selectors
@@ -33,7 +34,9 @@ def _entry_period(period_key, subject_type: str) -> periods.Period:
     return period
 
 
-def _enter(*, period, subject_type, subject_id, kind, value, note, actor, now) -> EnteredFigure:
+def _enter(
+    *, period, subject_type, subject_id, kind, value, note, actor: Actor, now
+) -> EnteredFigure:
     old = (
         EnteredFigure.objects.select_for_update()
         .filter(period_key=period.key, subject_type=subject_type, subject_id=subject_id, kind=kind)
@@ -68,7 +71,7 @@ def _entry(kind, value, note) -> tuple[str, Decimal, str]:
 
 
 def figure_enter(
-    *, period_key, subject_type: str, subject_id, kind: str, value, note: str = "", actor
+    *, period_key, subject_type: str, subject_id, kind: str, value, note: str = "", actor: Actor
 ) -> EnteredFigure:
     """Enter (or correct) the survey or material figure of one subject for a period."""
     if not manages_assessment(actor):
@@ -92,7 +95,7 @@ def figure_enter(
 
 
 def figures_enter(
-    *, period_key, subject_type: str, kind: str, values: Mapping, note: str = "", actor
+    *, period_key, subject_type: str, kind: str, values: Mapping, note: str = "", actor: Actor
 ) -> list[EnteredFigure]:
     """Enter one kind of figure for many subjects at once (subject id → value): the
     survey agency's or the materials review's whole table, all or nothing, as one

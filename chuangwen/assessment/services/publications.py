@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import clean_text
 
 from .. import periods, selectors
@@ -22,7 +23,9 @@ from .common import _actor, _subject_type
 
 
 # -- publication ---------------------------------------------------------------------------
-def publication_publish(*, period_key, subject_type: str, actor, note: str = "") -> Publication:
+def publication_publish(
+    *, period_key, subject_type: str, actor: Actor, note: str = ""
+) -> Publication:
     """Freeze the period's draft into published results. One standing publication per
     period and subject type: publishing again needs the first withdrawn."""
     if not manages_assessment(actor):
@@ -107,7 +110,7 @@ def publication_publish(*, period_key, subject_type: str, actor, note: str = "")
     return publication
 
 
-def publication_withdraw(*, publication_id, actor, reason: str) -> Publication:
+def publication_withdraw(*, publication_id, actor: Actor, reason: str) -> Publication:
     """Take a publication back (a wrong figure, a late correction): its results stay on
     record under the withdrawn publication, and the period can be published again."""
     if not manages_assessment(actor):

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import clean_text
 
 from .. import indicators, scoring, selectors
@@ -150,7 +151,7 @@ def _components(subject_type: str, components: Sequence[Mapping]) -> list[Scheme
 
 
 def scheme_save(
-    *, subject_type: str, name: str, note: str = "", components: Sequence[Mapping], actor
+    *, subject_type: str, name: str, note: str = "", components: Sequence[Mapping], actor: Actor
 ) -> Scheme:
     """A new version of the subject type's scheme, which becomes the current one. Older
     versions stay as they were: publications keep pointing at the one they used."""

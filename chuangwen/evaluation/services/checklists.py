@@ -8,6 +8,7 @@ from django.db.models import Max
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, require
+from chuangwen.core.types import Actor
 
 from ..models import ChecklistItem, PointType
 from .registry_checks import (
@@ -46,7 +47,7 @@ def _check_type_unique(*, code: str | None, name: str | None, exclude: int | Non
         raise ServiceError(f"类型名称“{name}”已存在。", field="name")
 
 
-def point_type_create(*, code: str, name: str, description: str = "", actor) -> PointType:
+def point_type_create(*, code: str, name: str, description: str = "", actor: Actor) -> PointType:
     require(actor, CONFIGURE)
     code = _type_code(code)
     name = _text(name, field="name", label="类型名称", limit=40)
@@ -72,7 +73,7 @@ def point_type_create(*, code: str, name: str, description: str = "", actor) -> 
     return point_type
 
 
-def point_type_update(*, point_type_id: int, actor, **changes) -> PointType:
+def point_type_update(*, point_type_id: int, actor: Actor, **changes) -> PointType:
     """Rename, renumber, reorder or (de)activate a type. A type with active points
     cannot be deactivated: they would drop out of every round's sampling unnoticed."""
     unknown = set(changes) - set(POINT_TYPE_FIELDS)
@@ -155,7 +156,7 @@ def checklist_item_create(
     max_points,
     deduction,
     category_code: str,
-    actor,
+    actor: Actor,
     indicator_id: int | None = None,
     evidence_required: bool = True,
     na_allowed: bool = False,
@@ -213,7 +214,7 @@ def checklist_item_create(
     return item
 
 
-def checklist_item_update(*, item_id: int, actor, **changes) -> ChecklistItem:
+def checklist_item_update(*, item_id: int, actor: Actor, **changes) -> ChecklistItem:
     """Change an item (``category_code``, ``indicator_id`` None to clear, ``is_active``
     False to retire it). Running rounds keep their own copy."""
     unknown = set(changes) - set(ITEM_FIELDS)
@@ -273,7 +274,7 @@ def checklist_item_update(*, item_id: int, actor, **changes) -> ChecklistItem:
     return item
 
 
-def checklist_item_move(*, item_id: int, direction: str, actor) -> ChecklistItem:
+def checklist_item_move(*, item_id: int, direction: str, actor: Actor) -> ChecklistItem:
     """Swap an item with its neighbour in the same section (``up`` or ``down``); the
     checklist page and the inspection screens show sections in their items' order."""
     # Who asks comes first: a refusal must not depend on how well the request was formed.

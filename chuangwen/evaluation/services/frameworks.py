@@ -24,6 +24,7 @@ from django.db.models import ProtectedError
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, ServiceError
 from chuangwen.core.scoping import CONFIGURE, require
+from chuangwen.core.types import Actor
 from chuangwen.core.xlsx import (
     Batch,
     Column,
@@ -275,7 +276,7 @@ def _create_entries(framework: Framework, rows: list[Row]) -> dict[str, Framewor
 def framework_import(
     *,
     upload,
-    actor,
+    actor: Actor,
     kind: str,
     name: str,
     cycle_start,
@@ -452,7 +453,7 @@ def framework_export(framework: Framework) -> bytes:
 
 
 # -- current edition ---------------------------------------------------------------------------
-def framework_set_current(*, framework_id: int, actor) -> Framework:
+def framework_set_current(*, framework_id: int, actor: Actor) -> Framework:
     """Make this edition the one in force for its kind; the previous one steps down."""
     require(actor, CONFIGURE)
     with transaction.atomic():

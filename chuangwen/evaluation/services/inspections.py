@@ -17,6 +17,7 @@ from chuangwen.cases.models import Case, CasePhoto
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import check_version, locked_row
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.notifications.services import notify
@@ -137,7 +138,9 @@ def _checkin(inspection: Inspection, checkin: dict, now: datetime) -> None:
     inspection.checked_in_at = moment
 
 
-def _photos_for(entries: list[_Entry], actor, current: dict[int, set[int]]) -> dict[int, list]:
+def _photos_for(
+    entries: list[_Entry], actor: Actor, current: dict[int, set[int]]
+) -> dict[int, list]:
     """item id → its photos, checked: the inspector's own uploads, each used once, either
     unused so far or already on this very item."""
     wanted: dict[int, int] = {}
@@ -166,7 +169,7 @@ def _deadline_day(case: Case) -> date:
     return case.deadline.astimezone(get_calendar().tz).date() + timedelta(days=1)
 
 
-def _open_case(row: ItemResult, inspection: Inspection, photos: list, actor) -> None:
+def _open_case(row: ItemResult, inspection: Inspection, photos: list, actor: Actor) -> None:
     point, item = inspection.point, row.item
     description = f"【{inspection.round.name}】{point.name}:{item.text}不合格"
     if row.occurrences > 1:
@@ -221,7 +224,7 @@ def _withdraw_case(row: ItemResult) -> None:
 def inspection_submit(
     *,
     inspection_id: int,
-    actor,
+    actor: Actor,
     submission_key: str,
     results: Sequence[dict],
     checkin: dict | None = None,
@@ -327,7 +330,7 @@ def inspection_submit(
 
 
 def inspection_review(
-    *, inspection_id: int, actor, approve: bool, note: str = "", version: int | None = None
+    *, inspection_id: int, actor: Actor, approve: bool, note: str = "", version: int | None = None
 ) -> Inspection:
     """A supervisor accepts the results or returns them to the inspector with a reason."""
     _require_planner(actor)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import locked_row
 from chuangwen.org.models import Unit
 from chuangwen.territory.models import TerritoryNode
@@ -28,7 +29,7 @@ def penalty_record(
     *,
     round_id: int,
     negative_id: int,
-    actor,
+    actor: Actor,
     note: str,
     territory_id: int | None = None,
     unit_id: int | None = None,

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, require
+from chuangwen.core.types import Actor
 
 from ..models import Point
 from .registry_checks import (
@@ -31,7 +32,7 @@ def point_create(
     lat,
     lng,
     unit_id: int,
-    actor,
+    actor: Actor,
     address: str = "",
     paired_unit_id: int | None = None,
 ) -> Point:
@@ -71,7 +72,7 @@ def point_create(
     return point
 
 
-def point_update(*, point_id: int, actor, **changes) -> Point:
+def point_update(*, point_id: int, actor: Actor, **changes) -> Point:
     """Change a point. New coordinates are routed again, so its territory follows it.
     Only what actually changes is written and audited (old and new values)."""
     unknown = set(changes) - set(POINT_FIELDS)

@@ -14,6 +14,7 @@ from chuangwen.cases.models import CasePhoto
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import locked_row
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.notifications.services import notify
@@ -34,7 +35,7 @@ from .inspections import _deadline_day
 def reinspection_record(
     *,
     reinspection_id: int,
-    actor,
+    actor: Actor,
     passed: bool,
     note: str = "",
     lat=None,

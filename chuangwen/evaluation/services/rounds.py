@@ -14,6 +14,7 @@ from django.urls import reverse
 from chuangwen.core import clock
 from chuangwen.core.audit import audit
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from chuangwen.core.types import Actor
 from chuangwen.core.validation import check_version, locked_row
 from chuangwen.core.workcalendar import get_calendar
 from chuangwen.notifications.services import notify
@@ -64,7 +65,7 @@ def _int(value, *, field: str, label: str, low: int, high: int) -> int:
     return number
 
 
-def _require_planner(actor) -> None:
+def _require_planner(actor: Actor) -> None:
     if not plans_rounds(actor):
         raise PermissionDeniedError("只有市创文办可以组织测评。")
 
@@ -147,7 +148,7 @@ def round_create(
     starts_on,
     due_on,
     inspector_ids: Sequence[int],
-    actor,
+    actor: Actor,
     rules: Sequence[dict] = (),
     point_ids: Sequence[int] = (),
     framework_id: int | None = None,
@@ -263,7 +264,7 @@ def round_create(
     return round_
 
 
-def round_discard(*, round_id: int, actor) -> None:
+def round_discard(*, round_id: int, actor: Actor) -> None:
     """Drop a round still being planned (筹备中); a started round is kept for the record."""
     _require_planner(actor)
     with transaction.atomic():
@@ -279,7 +280,7 @@ def round_discard(*, round_id: int, actor) -> None:
         round_.delete()
 
 
-def round_start(*, round_id: int, actor, version: int | None = None) -> Round:
+def round_start(*, round_id: int, actor: Actor, version: int | None = None) -> Round:
     """Open the round: freeze the checklists of its point types and tell the inspectors."""
     _require_planner(actor)
     with transaction.atomic():
@@ -398,7 +399,7 @@ def _write_scores(rows: list[Inspection], fields: tuple[str, ...]) -> None:
         cursor.executemany(sql, params)
 
 
-def round_rescore(*, round_id: int, actor) -> int:
+def round_rescore(*, round_id: int, actor: Actor) -> int:
     """统一核算: recompute every score of the round from its item results."""
     _require_planner(actor)
     with transaction.atomic():
@@ -414,7 +415,7 @@ def round_rescore(*, round_id: int, actor) -> int:
     return changed
 
 
-def round_close(*, round_id: int, actor, version: int | None = None) -> Round:
+def round_close(*, round_id: int, actor: Actor, version: int | None = None) -> Round:
     """End the round; its scores are recomputed from the item results one last time."""
     _require_planner(actor)
     with transaction.atomic():
@@ -440,7 +441,7 @@ def round_close(*, round_id: int, actor, version: int | None = None) -> Round:
     return round_
 
 
-def inspection_reassign(*, inspection_id: int, inspector_id: int, actor) -> Inspection:
+def inspection_reassign(*, inspection_id: int, inspector_id: int, actor: Actor) -> Inspection:
     _require_planner(actor)
     (inspector,) = _inspectors([inspector_id])
     with transaction.atomic():
