@@ -18,7 +18,8 @@ from .build import (
     filename,
     may_read_report,
 )
-from .pdf import render_pdf, report_font
+from .pdf import render_pdf
+from .pdf_kit import report_font
 from .xlsx import render_xlsx
 
 __all__ = [
