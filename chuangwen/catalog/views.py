@@ -17,7 +17,7 @@ from chuangwen.core.errors import ServiceError
 from chuangwen.core.scoping import CONFIGURE, scope_for
 from chuangwen.core.xlsx import error_report_xlsx, xlsx_response
 
-from . import extra_fields, selectors, services, xlsx
+from . import extra_fields, selectors, services
 from .choices import CategoryKind, Datatype
 
 # The last import's error report waits in the session until it is downloaded: it only
@@ -73,7 +73,7 @@ def import_workbook(request):
         context["error"] = _("请选择要导入的文件(.xlsx 或 .csv)。")
         return render(request, "catalog/import_result.html", context, status=400)
     try:
-        report = xlsx.catalog_import(upload=upload, actor=request.user, skip_bad_rows=skip)
+        report = services.catalog_import(upload=upload, actor=request.user, skip_bad_rows=skip)
     except ServiceError as exc:
         context["error"] = exc.message
         return render(request, "catalog/import_result.html", context, status=400)
@@ -99,14 +99,14 @@ def import_errors(request):
 @require_GET
 def export_workbook(request):
     _require_configure(request.user)
-    return xlsx_response(xlsx.catalog_export(), "立结案标准.xlsx")
+    return xlsx_response(services.catalog_export(), "立结案标准.xlsx")
 
 
 @login_required
 @require_GET
 def template_workbook(request):
     _require_configure(request.user)
-    return xlsx_response(xlsx.catalog_template(), "立结案标准导入模板.xlsx")
+    return xlsx_response(services.catalog_template(), "立结案标准导入模板.xlsx")
 
 
 # -- a 小类's extra fields --------------------------------------------------------------------

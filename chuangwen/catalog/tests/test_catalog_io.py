@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from chuangwen.cases.services import resolve_standard
 from chuangwen.catalog.models import CaseStandard, Category
-from chuangwen.catalog.xlsx import HEADERS, catalog_export, catalog_import, catalog_template
+from chuangwen.catalog.services import HEADERS, catalog_export, catalog_import, catalog_template
 from chuangwen.core.errors import PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
 from chuangwen.core.xlsx import XLSX_CONTENT_TYPE, Sheet, write_workbook

@@ -11,11 +11,12 @@ from django.urls import reverse
 from chuangwen.catalog.extra_fields import fields_version
 from chuangwen.catalog.models import Category
 from chuangwen.catalog.services import (
+    catalog_export,
+    catalog_import,
     category_field_delete,
     category_field_move,
     category_field_save,
 )
-from chuangwen.catalog.xlsx import catalog_export, catalog_import
 from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceError
 from chuangwen.core.models import AuditEvent
 from chuangwen.org.choices import Role

@@ -91,7 +91,7 @@ def test_every_xlsx_import_refuses_it(city, entry):
 
             read_list(bomb.read(), "清单.xlsx")
         elif entry == "catalogue":
-            from chuangwen.catalog.xlsx import catalog_import
+            from chuangwen.catalog.services import catalog_import
 
             catalog_import(upload=bomb, actor=admin)
         elif entry == "framework":

@@ -29,7 +29,7 @@ from chuangwen.core.xlsx import (
 )
 from chuangwen.org.choices import UnitKind
 
-from .checks import (
+from ..checks import (
     MAX_RADIUS_M,
     MAX_WINDOW_DAYS,
     check_category_code,
@@ -38,10 +38,10 @@ from .checks import (
     clean_code,
     position_from_code,
 )
-from .choices import CategoryKind
-from .models import CaseStandard, Category
-from .xlsx_fields import FIELD_HEADERS, FIELDS_SHEET, apply_fields, read_fields, template_notes
-from .xlsx_fields import export_rows as export_fields
+from ..choices import CategoryKind
+from ..models import CaseStandard, Category
+from .workbook_fields import FIELD_HEADERS, FIELDS_SHEET, apply_fields, read_fields, template_notes
+from .workbook_fields import export_rows as export_fields
 
 # -- the 立结案标准 workbook ----------------------------------------------------------------
 # The file's words are fixed Chinese, whatever language the person exporting reads: the

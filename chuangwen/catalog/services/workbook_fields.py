@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from chuangwen.core.errors import ServiceError
 from chuangwen.core.xlsx import Column, Row, read_rows
 
-from .checks import clean_code
-from .choices import Datatype
-from .extra_fields import choices_text, clean_field, clean_fields, ordered, parse_choices_text
-from .models import Category
+from ..checks import clean_code
+from ..choices import Datatype
+from ..extra_fields import choices_text, clean_field, clean_fields, ordered, parse_choices_text
+from ..models import Category
 
 FIELDS_SHEET = "附加字段"
 FIELD_HEADERS = ("小类编码", "字段编码", "字段名称", "字段类型", "必填", "填写说明", "选项")
