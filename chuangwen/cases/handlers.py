@@ -7,8 +7,8 @@ from django.conf import settings
 
 from chuangwen.core.outbox import scheduled
 
-from .retention import photos_prune_unattached
 from .services import supervise_overdue
+from .services.retention import photos_prune_unattached
 
 
 @scheduled("cases.supervise_overdue", every=timedelta(seconds=settings.CASE_SUPERVISE_SECONDS))

@@ -13,9 +13,10 @@ from chuangwen.core.errors import ConflictError, PermissionDeniedError, ServiceE
 from chuangwen.core.scoping import scope_for
 from chuangwen.core.types import Actor
 
-from .. import permissions, retention
+from .. import permissions
 from ..choices import PhotoKind
 from ..models import Case, CasePhoto, photo_path
+from . import retention
 
 
 def _attach_photos(

@@ -7,9 +7,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from chuangwen.cases import retention
 from chuangwen.cases.models import CasePhoto
-from chuangwen.cases.services import case_report, photo_upload
+from chuangwen.cases.services import case_report, photo_upload, retention
 from chuangwen.core import outbox
 from chuangwen.core.models import AuditEvent
 from chuangwen.testing.cases import MAOJIAN

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from chuangwen.cases.models import CasePhoto
-from chuangwen.cases.retention import photos_prune_unattached
+from chuangwen.cases.services.retention import photos_prune_unattached
 from chuangwen.core import clock
 from chuangwen.evaluation import services
 from chuangwen.evaluation.models import ItemResult

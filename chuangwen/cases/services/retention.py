@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 
 from chuangwen.core.audit import audit
 
-from .models import CasePhoto
+from ..models import CasePhoto
 
 log = logging.getLogger(__name__)
 
