@@ -1,8 +1,8 @@
 """The one routing decision: which unit a case of a category at a place goes to.
 
 Every intake path asks ``choose_unit``: a report from the app, the API and Open311
-through ``selectors.route_for`` (which reads the candidates from the database), an
-imported list through ``bulk.Router`` (which reads them once per import). Both give it
+through ``cases.selectors.route_for`` (which reads the candidates from the database), an
+imported list through ``cases.services.bulk.Router`` (which reads them once per import). Both give it
 the same candidates, so the same ticket goes to the same unit whichever way it came in.
 """
 
