@@ -129,7 +129,8 @@ def _field_data(post) -> dict:
 
 
 def _fields_context(category, **extra) -> dict:
-    fields = extra_fields.ordered(category.extra_fields)
+    # Copies: the page's own keys must not change the list its version is taken from.
+    fields = [dict(entry) for entry in extra_fields.ordered(category.extra_fields)]
     for entry in fields:
         entry["choices_text"] = extra_fields.choices_text(entry.get("choices"), separator="、")
     return {
