@@ -20,24 +20,22 @@ choice or multichoice (the Open311 names singlevaluelist and multivaluelist also
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from chuangwen.catalog.choices import Datatype
+from chuangwen.catalog.extra_fields import CODE, LIST_TYPES
 from chuangwen.core.errors import ServiceError
 
 from .w3c import format_datetime, parse_datetime
 
-CODE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 TYPES = {
     **{value: Datatype(value) for value in Datatype.values},
     "choice": Datatype.SINGLE,
     "multichoice": Datatype.MULTI,
 }
-LIST_TYPES = (Datatype.SINGLE, Datatype.MULTI)
 MAX_LENGTH = {Datatype.STRING: 200, Datatype.TEXT: 2000}
 
 
