@@ -8,7 +8,7 @@ import base64
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -201,39 +201,39 @@ def field_form(request, code: str, field_code: str | None = None):
     return redirect("catalog:fields", code=category.code)
 
 
-@login_required
-@require_POST
-def field_move(request, code: str, field_code: str):
+def _change_fields(request, code: str, change) -> HttpResponse:
+    """Apply one change to the list of a 小类's fields (``change(category, version)``
+    calls the service) and answer the list as it now stands, or with the refusal."""
     _require_configure(request.user)
     category = _minor(code)
-    step = -1 if request.POST.get("direction") == "up" else 1
     try:
-        category = services.category_field_move(
-            category=category,
-            code=field_code,
-            step=step,
-            version=request.POST.get("version"),
-            actor=request.user,
-        )
+        category = change(category, request.POST.get("version"))
     except ServiceError as exc:
         category.refresh_from_db()
         return _render_list(request, category, error=exc.message, status=exc.status_code)
     return _render_list(request, category)
+
+
+@login_required
+@require_POST
+def field_move(request, code: str, field_code: str):
+    step = -1 if request.POST.get("direction") == "up" else 1
+    return _change_fields(
+        request,
+        code,
+        lambda category, version: services.category_field_move(
+            category=category, code=field_code, step=step, version=version, actor=request.user
+        ),
+    )
 
 
 @login_required
 @require_POST
 def field_delete(request, code: str, field_code: str):
-    _require_configure(request.user)
-    category = _minor(code)
-    try:
-        category = services.category_field_delete(
-            category=category,
-            code=field_code,
-            version=request.POST.get("version"),
-            actor=request.user,
-        )
-    except ServiceError as exc:
-        category.refresh_from_db()
-        return _render_list(request, category, error=exc.message, status=exc.status_code)
-    return _render_list(request, category)
+    return _change_fields(
+        request,
+        code,
+        lambda category, version: services.category_field_delete(
+            category=category, code=field_code, version=version, actor=request.user
+        ),
+    )
